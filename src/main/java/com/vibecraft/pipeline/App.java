@@ -1,1 +1,66 @@
-package com.vibecraft.pipeline; public class App { public static void main(String[] a){} }
+package com.vibecraft.pipeline;
+
+import com.vibecraft.pipeline.cli.Cli;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+/**
+ * Vibecraft Pipeline. No arguments (or {@code serve}) starts the service; {@code analyze} and
+ * {@code bench} run the analysis from the command line without a server.
+ */
+public final class App {
+
+    /** Multipart envelope allowance on top of the upload limit for the streaming body limit. */
+    static final long MULTIPART_OVERHEAD_BYTES = 1L << 20;
+
+    private App() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args);
+        System.exit(code);
+    }
+
+    static int run(String[] args) {
+        String command = args.length == 0 ? "serve" : args[0];
+        String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (command) {
+                case "serve" -> serve(rest);
+                case "analyze" -> Cli.analyze(rest, System.out, System.err);
+                case "bench" -> Cli.bench(rest, System.out, System.err);
+                case "-h", "--help", "help" -> {
+                    System.out.print(Cli.USAGE);
+                    yield 0;
+                }
+                default -> {
+                    System.err.println("Unknown command '" + command + "'.");
+                    System.err.print(Cli.USAGE);
+                    yield 2;
+                }
+            };
+        } catch (Exception e) {
+            System.err.println("vibecraft-pipeline: " + Cli.rootMessage(e));
+            return 1;
+        }
+    }
+
+    static int serve(String[] args) throws Exception {
+        Main main = new Main(App.class);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                // the HTTP body limit follows the upload limit, so a too-large upload stops while streaming
+                String max = m.getCamelContext().resolvePropertyPlaceholders("{{vibecraft.upload.max-bytes}}");
+                m.configure().httpServer().setMaxBodySize(Long.parseLong(max.trim()) + MULTIPART_OVERHEAD_BYTES);
+            }
+        });
+        int code = main.run(args);
+        if (code != 0) {
+            System.err.println("vibecraft-pipeline: the service stopped with errors (exit code " + code
+                    + "); see the log above.");
+        }
+        return code;
+    }
+}

@@ -1,0 +1,9 @@
+package com.vibecraft.pipeline.api;
+
+/** Header names shared by the routes. */
+public final class AnalysisHeaders {
+    public static final String SONG_ID = "songId";
+
+    private AnalysisHeaders() {
+    }
+}

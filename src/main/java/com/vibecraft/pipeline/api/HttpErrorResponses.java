@@ -1,0 +1,47 @@
+package com.vibecraft.pipeline.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.ext.web.Router;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * Errors the HTTP server answers before any route runs (body over the limit, unknown path, wrong
+ * method) get the same JSON error shape as the routes' errors instead of Vert.x's plain text.
+ */
+public final class HttpErrorResponses {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpErrorResponses() {
+    }
+
+    public static void install(CamelContext context, long maxUploadBytes) {
+        Router router = VertxPlatformHttpRouter.lookup(context);
+        if (router == null) {
+            return;
+        }
+        on(router, 413, "The upload is larger than the limit of " + maxUploadBytes + " bytes.");
+        on(router, 404, "No such endpoint; see /api/v1/songs.");
+        on(router, 405, "This endpoint does not support that HTTP method.");
+        on(router, 400, "The request could not be read.");
+    }
+
+    private static void on(Router router, int status, String detail) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(ApiErrors.error(status, detail));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        router.errorHandler(status, ctx -> {
+            if (!ctx.response().ended() && !ctx.response().headWritten()) {
+                ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                        // the client may still be sending the body; close rather than read it all
+                        .putHeader("Connection", status == 413 ? "close" : "keep-alive")
+                        .end(body);
+            }
+        });
+    }
+}

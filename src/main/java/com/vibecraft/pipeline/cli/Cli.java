@@ -1,0 +1,190 @@
+package com.vibecraft.pipeline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.vibecraft.pipeline.analysis.AnalysisAssembler;
+import com.vibecraft.pipeline.analysis.DetectorResult;
+import com.vibecraft.pipeline.analysis.LocalStructureDetector;
+import com.vibecraft.pipeline.analysis.SectionInference;
+import com.vibecraft.pipeline.audio.AudioDecoder;
+import com.vibecraft.pipeline.audio.DecodedAudio;
+import com.vibecraft.pipeline.song.SongAnalysis;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/** The command-line side of the jar: {@code analyze <file>} and {@code bench <dir> [--out DIR]}. */
+public final class Cli {
+
+    public static final String USAGE = """
+            Usage: java -jar vibecraft-pipeline.jar [command]
+              serve                      start the service (the default when no command is given)
+              analyze <audio-file>       print the analysis JSON of one file (no server, no database)
+              bench <dir> [--out DIR]    analyse every audio file in a folder; print timings, and with
+                                         --out write <name>.json per song
+              --help                     this text
+            Settings come from application.properties and VIBECRAFT_* environment variables.
+            """;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Cli() {
+    }
+
+    /** The analysis pipeline without server or storage, configured like the service. */
+    record Analysis(AudioDecoder decoder, LocalStructureDetector detector, AnalysisAssembler assembler,
+                    double maxDurationSec) {
+
+        static Analysis fromSettings() throws Exception {
+            try (CamelContext ctx = new DefaultCamelContext()) {
+                ctx.getPropertiesComponent().setLocation("classpath:application.properties");
+                double minSection = Double.parseDouble(ctx.resolvePropertyPlaceholders(
+                        "{{vibecraft.detector.min-section-sec}}").trim());
+                double maxDuration = Double.parseDouble(ctx.resolvePropertyPlaceholders(
+                        "{{vibecraft.upload.max-duration-sec}}").trim());
+                return new Analysis(new AudioDecoder(), new LocalStructureDetector(minSection),
+                        new AnalysisAssembler(new SectionInference()), maxDuration);
+            }
+        }
+
+        SongAnalysis run(Path file) throws Exception {
+            DecodedAudio audio = decoder.decode(file, maxDurationSec);
+            DetectorResult r = detector.detect(audio);
+            return assembler.assemble(null, audio, r.segments(), r.beatTimes(), r.bpm(), "local", null);
+        }
+    }
+
+    public static int analyze(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length != 1) {
+            err.println("analyze needs exactly one audio file.");
+            err.print(USAGE);
+            return 2;
+        }
+        Path file = Path.of(args[0]);
+        if (!Files.isRegularFile(file)) {
+            err.println("No such file: " + file);
+            return 2;
+        }
+        SongAnalysis analysis = Analysis.fromSettings().run(file);
+        out.println(JSON.writeValueAsString(analysis));
+        return 0;
+    }
+
+    public static int bench(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Path dir = null;
+        Path outDir = null;
+        for (int i = 0; i < args.length; i++) {
+            if ("--out".equals(args[i]) && i + 1 < args.length) {
+                outDir = Path.of(args[++i]);
+            } else if (dir == null && !args[i].startsWith("--")) {
+                dir = Path.of(args[i]);
+            } else {
+                err.println("Unexpected argument: " + args[i]);
+                err.print(USAGE);
+                return 2;
+            }
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            err.println("bench needs a folder of audio files.");
+            err.print(USAGE);
+            return 2;
+        }
+        if (outDir != null) {
+            Files.createDirectories(outDir);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+                            .matches(".*\\.(wav|mp3|flac|ogg)$"))
+                    .sorted().toList();
+        }
+        if (files.isEmpty()) {
+            err.println("No .wav, .mp3, .flac or .ogg files in " + dir);
+            return 2;
+        }
+        Analysis analysis = Analysis.fromSettings();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double totalAudio = 0;
+        double totalCpu = 0;
+        long peakHeap = 0;
+        int failures = 0;
+        out.printf(Locale.ROOT, "%-28s %10s %9s %10s %10s%n", "file", "audio s", "cpu s", "x realtime", "peak MB");
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            err.printf(Locale.ROOT, "\r[%d/%d] %s ...", i + 1, files.size(), f.getFileName());
+            resetPeaks();
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            try {
+                SongAnalysis a = analysis.run(f);
+                double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+                long peak = heapPeak();
+                peakHeap = Math.max(peakHeap, peak);
+                totalAudio += a.durationSec();
+                totalCpu += cpu;
+                err.print("\r");
+                out.printf(Locale.ROOT, "%-28s %10.1f %9.3f %10.1f %10.1f%n", f.getFileName(), a.durationSec(), cpu,
+                        a.durationSec() / cpu, peak / 1048576.0);
+                if (outDir != null) {
+                    String name = f.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".json";
+                    Files.writeString(outDir.resolve(name), JSON.writeValueAsString(a));
+                }
+            } catch (Exception e) {
+                failures++;
+                failed.add(f.getFileName() + ": " + rootMessage(e));
+                err.print("\r");
+                out.printf(Locale.ROOT, "%-28s FAILED: %s%n", f.getFileName(), rootMessage(e));
+            }
+        }
+        out.printf(Locale.ROOT, "%-28s %10.1f %9.3f %10.1f %10.1f%n", "TOTAL (" + (files.size() - failures) + " files)",
+                totalAudio, totalCpu, totalCpu > 0 ? totalAudio / totalCpu : 0, peakHeap / 1048576.0);
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long heapPeak() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** The messages of an exception and its causes, outermost first, without repeats. */
+    public static String rootMessage(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            String m = t.getMessage();
+            if (m == null || m.isBlank()) {
+                continue;
+            }
+            if (b.indexOf(m) < 0) {
+                b.append(b.length() == 0 ? "" : "\n  caused by: ").append(m);
+            }
+        }
+        return b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
+    }
+}

@@ -1,0 +1,148 @@
+package com.vibecraft.pipeline.config;
+
+import com.vibecraft.pipeline.analysis.AnalysisAssembler;
+import com.vibecraft.pipeline.analysis.LocalStructureDetector;
+import com.vibecraft.pipeline.analysis.SectionInference;
+import com.vibecraft.pipeline.api.ApiErrors;
+import com.vibecraft.pipeline.api.AudioResponder;
+import com.vibecraft.pipeline.api.HttpErrorResponses;
+import com.vibecraft.pipeline.api.SongApi;
+import com.vibecraft.pipeline.audio.AudioDecoder;
+import com.vibecraft.pipeline.audjust.AudjustProtocol;
+import com.vibecraft.pipeline.audjust.AudjustSettings;
+import com.vibecraft.pipeline.flow.AnalysisSteps;
+import com.vibecraft.pipeline.ingest.SongIngestService;
+import com.vibecraft.pipeline.redis.RedisConnection;
+import com.vibecraft.pipeline.song.SongRepository;
+import com.vibecraft.pipeline.storage.DataDirectory;
+import com.vibecraft.pipeline.storage.Database;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+
+/**
+ * Every bean the flows use, built from {@code vibecraft.*} properties. The beans are bound lazily so
+ * each is built when first needed, after the beans its parameters name; {@link #configure} then builds
+ * the ones that must exist at start-up, so a bad setting stops the service with its name.
+ */
+@Configuration
+public class PipelineConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext camelContext) {
+        // the database (with its migrations) and Redis start now, not on the first request
+        camelContext.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class);
+        camelContext.getRegistry().lookupByNameAndType("redisConnection", RedisConnection.class);
+        camelContext.getRegistry().lookupByNameAndType("audjustSettings", AudjustSettings.class);
+        camelContext.getRegistry().lookupByNameAndType("localStructureDetector", LocalStructureDetector.class);
+        SongIngestService ingest = camelContext.getRegistry()
+                .lookupByNameAndType("songIngestService", SongIngestService.class);
+        camelContext.addStartupListener((context, alreadyStarted) ->
+                HttpErrorResponses.install(context, ingest.maxBytes()));
+    }
+
+    @BindToRegistry(lazy = true)
+    public DataDirectory dataDirectory(@PropertyInject("vibecraft.data-dir") String dataDir) {
+        if (dataDir == null || dataDir.isBlank()) {
+            throw new IllegalArgumentException("vibecraft.data-dir (VIBECRAFT_DATA_DIR) must not be empty");
+        }
+        DataDirectory dir = new DataDirectory(Path.of(dataDir));
+        dir.dir("."); // fails here, with the path in the message, if it cannot be created
+        return dir;
+    }
+
+    @BindToRegistry(lazy = true, destroyMethod = "close")
+    public HikariDataSource dataSource(@PropertyInject("vibecraft.database.url") String url,
+                                       @PropertyInject("vibecraft.database.user") String user,
+                                       @PropertyInject("vibecraft.database.password") String password,
+                                       @PropertyInject("vibecraft.database.pool-size") int poolSize,
+                                       DataDirectory dataDirectory) {
+        Settings.positive("vibecraft.database.pool-size", poolSize);
+        return Database.open(url, user, password, poolSize, dataDirectory.database());
+    }
+
+    @BindToRegistry(lazy = true, destroyMethod = "close")
+    public RedisConnection redisConnection(@PropertyInject("vibecraft.redis.url") String url,
+                                           DataDirectory dataDirectory) {
+        return RedisConnection.open(url, dataDirectory.redis());
+    }
+
+    @BindToRegistry(lazy = true)
+    public SongRepository songRepository(HikariDataSource dataSource) {
+        return new SongRepository(dataSource);
+    }
+
+    @BindToRegistry(lazy = true)
+    public AudioDecoder audioDecoder() {
+        return new AudioDecoder();
+    }
+
+    @BindToRegistry(lazy = true)
+    public LocalStructureDetector localStructureDetector(
+            @PropertyInject("vibecraft.detector.min-section-sec") double minSectionSec) {
+        Settings.positive("vibecraft.detector.min-section-sec", minSectionSec);
+        return new LocalStructureDetector(minSectionSec);
+    }
+
+    @BindToRegistry(lazy = true)
+    public AnalysisAssembler analysisAssembler() {
+        return new AnalysisAssembler(new SectionInference());
+    }
+
+    @BindToRegistry(lazy = true)
+    public AudjustSettings audjustSettings(@PropertyInject("vibecraft.audjust.base-url") String baseUrl,
+                                           @PropertyInject("vibecraft.audjust.api-key") String apiKey,
+                                           @PropertyInject("vibecraft.audjust.upload-path") String uploadPath,
+                                           @PropertyInject("vibecraft.audjust.structure-path") String structurePath,
+                                           @PropertyInject("vibecraft.audjust.timeout-sec") int timeoutSec) {
+        Settings.positive("vibecraft.audjust.timeout-sec (AUDJUST_TIMEOUT_SEC)", timeoutSec);
+        if (baseUrl != null && !baseUrl.isBlank() && !baseUrl.matches("(?i)https?://.+")) {
+            throw new IllegalArgumentException("AUDJUST_BASE_URL must start with http:// or https://");
+        }
+        return new AudjustSettings(baseUrl, apiKey, uploadPath, structurePath, timeoutSec);
+    }
+
+    @BindToRegistry(lazy = true)
+    public AudjustProtocol audjustProtocol() {
+        return new AudjustProtocol();
+    }
+
+    @BindToRegistry(lazy = true)
+    public SongIngestService songIngestService(SongRepository songRepository, DataDirectory dataDirectory,
+                                               AudioDecoder audioDecoder,
+                                               @PropertyInject("vibecraft.upload.max-bytes") long maxBytes,
+                                               @PropertyInject("vibecraft.upload.max-duration-sec") double maxDuration) {
+        Settings.positive("vibecraft.upload.max-bytes", maxBytes);
+        Settings.positive("vibecraft.upload.max-duration-sec", maxDuration);
+        return new SongIngestService(songRepository, dataDirectory, audioDecoder, maxBytes, maxDuration);
+    }
+
+    @BindToRegistry(lazy = true)
+    public AnalysisSteps analysisSteps(SongRepository songRepository, DataDirectory dataDirectory,
+                                       AudioDecoder audioDecoder, LocalStructureDetector localStructureDetector,
+                                       AnalysisAssembler analysisAssembler,
+                                       @PropertyInject("vibecraft.upload.max-duration-sec") double maxDuration) {
+        return new AnalysisSteps(songRepository, dataDirectory, audioDecoder, localStructureDetector,
+                analysisAssembler, maxDuration);
+    }
+
+    @BindToRegistry(lazy = true)
+    public SongApi songApi(SongRepository songRepository, SongIngestService songIngestService,
+                           DataDirectory dataDirectory) {
+        return new SongApi(songRepository, songIngestService, dataDirectory);
+    }
+
+    @BindToRegistry(lazy = true)
+    public AudioResponder audioResponder(SongApi songApi) {
+        return new AudioResponder(songApi);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ApiErrors apiErrors() {
+        return new ApiErrors();
+    }
+}

@@ -1,0 +1,109 @@
+package com.vibecraft.pipeline.flow;
+
+import com.vibecraft.pipeline.analysis.AnalysisAssembler;
+import com.vibecraft.pipeline.analysis.DetectorResult;
+import com.vibecraft.pipeline.analysis.LocalStructureDetector;
+import com.vibecraft.pipeline.analysis.RawSegment;
+import com.vibecraft.pipeline.audio.AudioDecoder;
+import com.vibecraft.pipeline.audio.DecodedAudio;
+import com.vibecraft.pipeline.song.Song;
+import com.vibecraft.pipeline.song.SongAnalysis;
+import com.vibecraft.pipeline.song.SongRepository;
+import com.vibecraft.pipeline.storage.DataDirectory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of routes/analyze.camel.yaml that need Java: load and decode, run the local detector,
+ * name the sections and store them. The exchange carries the song in properties between steps.
+ */
+public class AnalysisSteps {
+
+    public static final String SONG_ID = "songId";
+    static final String AUDIO = "vibecraftAudio";
+    static final String SONG_FILE = "songFile";
+    static final String DETECTION = "vibecraftDetection";
+    static final String SOURCE = "analysisSource";
+    static final String FALLBACK_REASON = "fallbackReason";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AnalysisSteps.class);
+
+    private final SongRepository songs;
+    private final DataDirectory dataDirectory;
+    private final AudioDecoder decoder;
+    private final LocalStructureDetector detector;
+    private final AnalysisAssembler assembler;
+    private final double maxDurationSec;
+
+    public AnalysisSteps(SongRepository songs, DataDirectory dataDirectory, AudioDecoder decoder,
+                         LocalStructureDetector detector, AnalysisAssembler assembler, double maxDurationSec) {
+        this.songs = songs;
+        this.dataDirectory = dataDirectory;
+        this.decoder = decoder;
+        this.detector = detector;
+        this.assembler = assembler;
+        this.maxDurationSec = maxDurationSec;
+    }
+
+    /** Loads the song and decodes its audio; the song is already {@code analyzing}. */
+    public void begin(Exchange exchange) throws Exception {
+        UUID id = songId(exchange);
+        Song song = songs.findById(id).orElseThrow(() -> new IllegalStateException("Song " + id + " no longer exists"));
+        Path file = dataDirectory.resolve(song.storagePath());
+        DecodedAudio audio = decoder.decode(file, maxDurationSec);
+        exchange.setProperty(AUDIO, audio);
+        exchange.setProperty(SONG_FILE, file.toFile());
+        songs.updateProgress(id, 10);
+        LOG.info("Song {} analysing ({} s of audio)", id, Math.round(audio.durationSec()));
+    }
+
+    /** The local detector: raw segments in the body, beats kept for {@link #finish}. */
+    public List<RawSegment> detectLocally(Exchange exchange) {
+        UUID id = songId(exchange);
+        DecodedAudio audio = exchange.getProperty(AUDIO, DecodedAudio.class);
+        ProgressReporter progress = new ProgressReporter(p -> songs.updateProgress(id, p), 20, 80);
+        DetectorResult result = detector.detect(audio, progress);
+        exchange.setProperty(DETECTION, result);
+        exchange.setProperty(SOURCE, "local");
+        return result.segments();
+    }
+
+    /** Names the sections of the raw segments in the body and stores the analysis. */
+    public SongAnalysis finish(Exchange exchange) {
+        UUID id = songId(exchange);
+        DecodedAudio audio = exchange.getProperty(AUDIO, DecodedAudio.class);
+        @SuppressWarnings("unchecked")
+        List<RawSegment> segments = exchange.getMessage().getBody(List.class);
+        DetectorResult beats = exchange.getProperty(DETECTION, DetectorResult.class);
+        if (beats == null) {
+            // Audjust gives sections only; beats and tempo always come from our own tracker
+            beats = detector.detect(audio, new ProgressReporter(p -> songs.updateProgress(id, p), 40, 80));
+        }
+        String source = exchange.getProperty(SOURCE, "local", String.class);
+        String reason = exchange.getProperty(FALLBACK_REASON, String.class);
+        SongAnalysis analysis = assembler.assemble(id, audio, segments, beats.beatTimes(), beats.bpm(), source, reason);
+        songs.saveAnalysis(id, analysis);
+        exchange.removeProperty(AUDIO);
+        LOG.info("Song {} analysed by {}: {} sections, {} BPM{}", id, source, analysis.sections().size(),
+                analysis.bpm(), reason == null ? "" : " (fallback: " + reason + ")");
+        return analysis;
+    }
+
+    /** The analysis failed as a whole: the song says why, and nothing half-written remains. */
+    public void fail(Exchange exchange) {
+        UUID id = songId(exchange);
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String message = e == null ? "Analysis failed" : "Analysis failed: " + e.getMessage();
+        LOG.warn("Song {} failed: {}", id, message);
+        songs.markFailed(id, message);
+    }
+
+    private static UUID songId(Exchange exchange) {
+        Object v = exchange.getMessage().getHeader(SONG_ID);
+        return v instanceof UUID u ? u : UUID.fromString(String.valueOf(v));
+    }
+}

@@ -1,0 +1,16 @@
+package com.vibecraft.pipeline.song;
+
+import com.vibecraft.pipeline.analysis.Section;
+import java.util.List;
+import java.util.UUID;
+
+/** The body of {@code GET /songs/{id}/analysis} and of the {@code analyze} CLI command. */
+public record SongAnalysis(
+        UUID songId,
+        double durationSec,
+        double bpm,
+        List<Double> beatTimes,
+        List<Section> sections,
+        String analysisSource,
+        String fallbackReason) {
+}

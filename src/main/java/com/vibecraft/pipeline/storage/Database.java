@@ -1,0 +1,105 @@
+package com.vibecraft.pipeline.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.URI;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+
+/** Builds the connection pool (H2 file by default, PostgreSQL when configured) and migrates the schema. */
+public final class Database {
+
+    private Database() {
+    }
+
+    /**
+     * @param url      a JDBC URL, a {@code postgres://user:pass@host/db} URL, or blank for embedded H2
+     * @param dbDir    where the embedded H2 file lives
+     */
+    public static HikariDataSource open(String url, String user, String password, int poolSize, Path dbDir) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setPoolName("vibecraft-db");
+        cfg.setMaximumPoolSize(poolSize);
+        // a request waits at most this long for a connection, then fails (503) instead of hanging
+        cfg.setConnectionTimeout(5_000);
+        cfg.setInitializationFailTimeout(10_000);
+        String jdbcUrl = jdbcUrl(url, dbDir);
+        cfg.setJdbcUrl(jdbcUrl);
+        UserInfo info = userInfo(url);
+        String u = notBlank(user) ? user : info.user;
+        String p = notBlank(password) ? password : info.password;
+        if (u != null) {
+            cfg.setUsername(u);
+        } else if (jdbcUrl.startsWith("jdbc:h2:")) {
+            cfg.setUsername("sa");
+        }
+        if (p != null) {
+            cfg.setPassword(p);
+        }
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot connect to the database at " + redact(jdbcUrl) + ": "
+                    + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new IllegalStateException("Database migration failed on " + redact(jdbcUrl) + ": "
+                    + rootMessage(e), e);
+        }
+        return ds;
+    }
+
+    static String jdbcUrl(String url, Path dbDir) {
+        if (!notBlank(url)) {
+            return "jdbc:h2:file:" + dbDir.resolve("vibecraft").toAbsolutePath()
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        }
+        String u = url.trim();
+        if (u.startsWith("jdbc:")) {
+            return u;
+        }
+        if (u.startsWith("postgres://") || u.startsWith("postgresql://")) {
+            URI uri = URI.create(u);
+            String host = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+            return "jdbc:postgresql://" + host + uri.getPath() + (uri.getQuery() == null ? "" : "?" + uri.getQuery());
+        }
+        throw new IllegalArgumentException("DATABASE_URL must be a JDBC URL (jdbc:postgresql://host:5432/db) "
+                + "or postgres://user:password@host:5432/db, got '" + redact(u) + "'");
+    }
+
+    private record UserInfo(String user, String password) {
+    }
+
+    private static UserInfo userInfo(String url) {
+        if (!notBlank(url) || url.startsWith("jdbc:")) {
+            return new UserInfo(null, null);
+        }
+        String info = URI.create(url.trim()).getUserInfo();
+        if (info == null) {
+            return new UserInfo(null, null);
+        }
+        int colon = info.indexOf(':');
+        return colon < 0 ? new UserInfo(info, null) : new UserInfo(info.substring(0, colon), info.substring(colon + 1));
+    }
+
+    /** The URL without a password, for messages. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}
