@@ -82,7 +82,11 @@ public class AudioDecoder {
 
     private static DecodedAudio decodeFlac(Path file, double maxDurationSec)
             throws IOException, UnsupportedAudioFileException, UndecodableAudioException {
-        try (AudioInputStream encoded = new FlacAudioFileReader().getAudioInputStream(file.toFile())) {
+        FlacAudioFileReader reader = new FlacAudioFileReader();
+        // STREAMINFO's sample count (0: unknown). Only the file format has it: jflac's stream
+        // reports the file's byte length as its frame length.
+        long declaredFrames = reader.getAudioFileFormat(file.toFile()).getFrameLength();
+        try (AudioInputStream encoded = reader.getAudioInputStream(file.toFile())) {
             AudioFormat source = encoded.getFormat();
             float rate = source.getSampleRate();
             int channels = source.getChannels();
@@ -90,10 +94,8 @@ public class AudioDecoder {
             if (!(rate > 0) || channels < 1 || bits < 4 || bits > 32) {
                 throw new UndecodableAudioException(failure(AudioKind.FLAC, "its stream header is invalid"));
             }
-            // STREAMINFO gives the exact length: reject without decoding
-            long declared = encoded.getFrameLength();
-            if (declared > 0 && declared / (double) rate > maxDurationSec) {
-                throw new AudioTooLongException(declared / (double) rate, maxDurationSec, true);
+            if (declaredFrames > 0 && declaredFrames / (double) rate > maxDurationSec) {
+                throw new AudioTooLongException(declaredFrames / (double) rate, maxDurationSec, true); // no decoding
             }
             // jflac decodes to the stream's own bit depth only; it does not convert
             int sampleBytes = (bits + 7) / 8;

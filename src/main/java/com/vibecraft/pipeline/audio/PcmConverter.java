@@ -50,13 +50,27 @@ enum PcmConverter {
                 }
             }
             case SIGNED_16 -> {
-                float scale = 1f / (32768f * channels);
-                for (int f = 0; f < frames; f++) {
-                    int sum = 0;
-                    for (int c = 0; c < channels; c++) {
-                        sum += in.getShort();
+                // the common case: one bulk (intrinsic) copy, then plain array loops
+                short[] s = new short[frames * channels];
+                in.asShortBuffer().get(s);
+                in.position(in.position() + 2 * s.length);
+                if (channels == 1) {
+                    for (int f = 0; f < frames; f++) {
+                        out[off + f] = s[f] * (1f / 32768f);
                     }
-                    out[off + f] = sum * scale;
+                } else if (channels == 2) {
+                    for (int f = 0; f < frames; f++) {
+                        out[off + f] = (s[2 * f] + s[2 * f + 1]) * (1f / 65536f);
+                    }
+                } else {
+                    float scale = 1f / (32768f * channels);
+                    for (int f = 0, k = 0; f < frames; f++) {
+                        int sum = 0;
+                        for (int c = 0; c < channels; c++) {
+                            sum += s[k++];
+                        }
+                        out[off + f] = sum * scale;
+                    }
                 }
             }
             case SIGNED_24 -> {
