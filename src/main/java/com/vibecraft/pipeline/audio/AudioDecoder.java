@@ -1,0 +1,160 @@
+package com.vibecraft.pipeline.audio;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.UnsupportedAudioFileException;
+
+import org.jflac.sound.spi.FlacAudioFileReader;
+import org.jflac.sound.spi.FlacFormatConversionProvider;
+
+/**
+ * Decodes a whole song to mono float PCM (channels averaged) at its native sample rate.
+ * <ul>
+ * <li>WAV: parsed here ({@link WavReader}).</li>
+ * <li>MP3: JLayer, the decoder behind mp3spi, called directly ({@link Mp3Decoder}): faster, and
+ * gapless (encoder delay and padding trimmed).</li>
+ * <li>Ogg Vorbis: JOrbis, the decoder behind vorbisspi, called directly ({@link VorbisDecoder}):
+ * vorbisspi's stream drops audio.</li>
+ * <li>FLAC: the jflac Java Sound SPI. Its classes are used directly, not through
+ * {@code AudioSystem}'s provider lookup: the format is already known from sniffing, and in the
+ * lookup lenient readers (mp3spi accepts almost anything) can claim files that are not theirs.</li>
+ * </ul>
+ * Stateless and thread-safe; usable as a shared bean.
+ */
+public class AudioDecoder {
+
+    private static final int BLOCK_FRAMES = 16384;
+
+    /**
+     * Sniffs the format from the file's first bytes ({@link AudioSniffer}), then decodes.
+     *
+     * @throws UnsupportedAudioFormatException the bytes are not WAV, MP3, FLAC or Ogg Vorbis (HTTP 415)
+     * @throws AudioTooLongException           longer than {@code maxDurationSec} (HTTP 422)
+     * @throws UndecodableAudioException       corrupt, truncated, empty or unsupported variant (HTTP 422)
+     * @throws IOException                     the file itself cannot be read (missing, no permission)
+     */
+    public DecodedAudio decode(Path file, double maxDurationSec) throws IOException, UndecodableAudioException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(AudioSniffer.HEAD_BYTES);
+        }
+        AudioKind kind = AudioSniffer.sniff(head).orElseThrow(() -> new UnsupportedAudioFormatException(
+                "The file is not in a supported audio format (WAV, MP3, FLAC or Ogg Vorbis)."));
+        return decode(file, kind, maxDurationSec);
+    }
+
+    /**
+     * Decodes {@code file} as {@code kind}. Decoding stops as soon as {@code maxDurationSec} is
+     * passed ({@code Double.POSITIVE_INFINITY}: no limit).
+     *
+     * @throws AudioTooLongException     longer than {@code maxDurationSec}
+     * @throws UndecodableAudioException corrupt, truncated, empty or unsupported variant
+     * @throws IOException               the file itself cannot be read (missing, no permission)
+     */
+    public DecodedAudio decode(Path file, AudioKind kind, double maxDurationSec)
+            throws IOException, UndecodableAudioException {
+        if (!(maxDurationSec > 0)) {
+            throw new IllegalArgumentException("maxDurationSec must be positive: " + maxDurationSec);
+        }
+        Files.size(file); // a missing or unreadable file is our problem, not the user's: plain IOException
+        try {
+            return switch (kind) {
+                case WAV -> WavReader.read(file, maxDurationSec);
+                case MP3 -> Mp3Decoder.decode(file, maxDurationSec);
+                case OGG -> VorbisDecoder.decode(file, maxDurationSec);
+                case FLAC -> decodeFlac(file, maxDurationSec);
+            };
+        } catch (UndecodableAudioException e) {
+            throw e;
+        } catch (UnsupportedAudioFileException | IOException | RuntimeException e) {
+            // decoders report corrupt data as IOException or as any runtime exception
+            throw new UndecodableAudioException(failure(kind, describe(e)), e);
+        }
+    }
+
+    private static DecodedAudio decodeFlac(Path file, double maxDurationSec)
+            throws IOException, UnsupportedAudioFileException, UndecodableAudioException {
+        FlacAudioFileReader reader = new FlacAudioFileReader();
+        // STREAMINFO's sample count (0: unknown). Only the file format has it: jflac's stream
+        // reports the file's byte length as its frame length.
+        long declaredFrames = reader.getAudioFileFormat(file.toFile()).getFrameLength();
+        try (AudioInputStream encoded = reader.getAudioInputStream(file.toFile())) {
+            AudioFormat source = encoded.getFormat();
+            float rate = source.getSampleRate();
+            int channels = source.getChannels();
+            int bits = source.getSampleSizeInBits();
+            if (!(rate > 0) || channels < 1 || bits < 4 || bits > 32) {
+                throw new UndecodableAudioException(failure(AudioKind.FLAC, "its stream header is invalid"));
+            }
+            if (declaredFrames > 0 && declaredFrames / (double) rate > maxDurationSec) {
+                throw new AudioTooLongException(declaredFrames / (double) rate, maxDurationSec, true); // no decoding
+            }
+            // jflac decodes to the stream's own bit depth only; it does not convert
+            int sampleBytes = (bits + 7) / 8;
+            AudioFormat pcm = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, rate, sampleBytes * 8, channels,
+                    channels * sampleBytes, rate, false);
+            FlacFormatConversionProvider converter = new FlacFormatConversionProvider();
+            if (!converter.isConversionSupported(pcm, source)) {
+                throw new UndecodableAudioException(failure(AudioKind.FLAC, "the decoder cannot convert " + source));
+            }
+            try (AudioInputStream decoded = converter.getAudioInputStream(pcm, encoded)) {
+                MonoBuffer out = new MonoBuffer(AudioKind.FLAC, rate, maxDurationSec, 0);
+                readPcm(decoded, PcmConverter.integer(sampleBytes, false), channels, out);
+                if (out.size() == 0) {
+                    throw new UndecodableAudioException(failure(AudioKind.FLAC, "it contains no audio samples"));
+                }
+                return new DecodedAudio(out.toArray(0, out.size()), rate, AudioKind.FLAC);
+            }
+        }
+    }
+
+    /** Little-endian interleaved PCM from a Java Sound stream, block by block. */
+    private static void readPcm(InputStream in, PcmConverter pcm, int channels, MonoBuffer out)
+            throws IOException, UndecodableAudioException {
+        int frameBytes = pcm.bytes * channels;
+        byte[] block = new byte[BLOCK_FRAMES * frameBytes];
+        ByteBuffer view = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
+        int filled = 0;
+        int n;
+        while ((n = in.read(block, filled, block.length - filled)) >= 0) {
+            filled += n;
+            int frames = filled / frameBytes;
+            if (frames == 0) {
+                continue;
+            }
+            float[] dst = out.reserve(frames);
+            pcm.toMono(view.clear(), frames, channels, dst, out.size());
+            out.commit(frames);
+            int rest = filled - frames * frameBytes; // a partial frame waits for the next read
+            System.arraycopy(block, frames * frameBytes, block, 0, rest);
+            filled = rest;
+        }
+    }
+
+    static String failure(AudioKind kind, String why) {
+        String name = kind == AudioKind.OGG ? "Ogg Vorbis" : kind.name();
+        return "The " + name + " file could not be decoded: " + why + ".";
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof EOFException) {
+            return "it ends unexpectedly";
+        }
+        if (e instanceof UnsupportedAudioFileException) {
+            return "the decoder does not recognise it";
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage().strip().replaceAll("[.\\s]+$", "");
+        if (e instanceof IOException && !message.isEmpty()) {
+            return message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
+        }
+        return "the decoder failed (" + e.getClass().getSimpleName() + ")";
+    }
+}
