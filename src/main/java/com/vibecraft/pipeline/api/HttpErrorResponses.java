@@ -3,8 +3,12 @@ package com.vibecraft.pipeline.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.ext.web.Router;
+import java.lang.reflect.Field;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Errors the HTTP server answers before any route runs (body over the limit, unknown path, wrong
@@ -13,12 +17,13 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 public final class HttpErrorResponses {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(HttpErrorResponses.class);
 
     private HttpErrorResponses() {
     }
 
     public static void install(CamelContext context, long maxUploadBytes) {
-        Router router = VertxPlatformHttpRouter.lookup(context);
+        Router router = mainRouter(context);
         if (router == null) {
             return;
         }
@@ -26,6 +31,27 @@ public final class HttpErrorResponses {
         on(router, 404, "No such endpoint; see /api/v1/songs.");
         on(router, 405, "This endpoint does not support that HTTP method.");
         on(router, 400, "The request could not be read.");
+    }
+
+    /**
+     * The body limit and unknown paths are handled by the server's top-level router, which Camel keeps
+     * private (the registry only holds the sub-router for routes), hence the reflective read.
+     */
+    private static Router mainRouter(CamelContext context) {
+        VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
+        if (server != null) {
+            try {
+                Field f = VertxPlatformHttpServer.class.getDeclaredField("router");
+                f.setAccessible(true);
+                Object r = f.get(server);
+                if (r instanceof Router router) {
+                    return router;
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.warn("Could not install JSON error bodies on the HTTP server: {}", e.toString());
+            }
+        }
+        return VertxPlatformHttpRouter.lookup(context);
     }
 
     private static void on(Router router, int status, String detail) {

@@ -41,8 +41,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         camelContext.getRegistry().lookupByNameAndType("localStructureDetector", LocalStructureDetector.class);
         SongIngestService ingest = camelContext.getRegistry()
                 .lookupByNameAndType("songIngestService", SongIngestService.class);
-        camelContext.addStartupListener((context, alreadyStarted) ->
-                HttpErrorResponses.install(context, ingest.maxBytes()));
+        try {
+            camelContext.addStartupListener((context, alreadyStarted) ->
+                    HttpErrorResponses.install(context, ingest.maxBytes()));
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not register the HTTP error responses", e);
+        }
     }
 
     @BindToRegistry(lazy = true)
