@@ -1,0 +1,128 @@
+package com.vibecraft.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.TestAudio;
+import com.vibecraft.pipeline.support.TestEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The jar's command line: analyze and bench without a server, and a clear, fast failure on bad settings. */
+class CommandLineTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void analyzePrintsTheAnalysisJson() throws Exception {
+        Path wav = TestAudio.writeWav(tmp.resolve("abab.wav"), TestAudio.abab(22050, 1), 22050);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.analyze(new String[] {wav.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        JsonNode analysis = Http.JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals("local", analysis.path("analysisSource").asText());
+        assertEquals(60.0, analysis.path("durationSec").asDouble(), 0.05);
+        assertTrue(analysis.path("sections").size() >= 4, analysis.toString());
+        assertTrue(analysis.has("beatTimes") && analysis.has("bpm") && analysis.has("songId"));
+    }
+
+    @Test
+    void benchWritesOneJsonPerSongAndPrintsTimings() throws Exception {
+        Path songs = Files.createDirectories(tmp.resolve("songs"));
+        TestAudio.writeWav(songs.resolve("a.wav"), TestAudio.abab(22050, 2), 22050);
+        TestAudio.writeWav(songs.resolve("b.wav"), TestAudio.sine(22050, 20, 440, 0.3), 22050);
+        Files.writeString(songs.resolve("notes.txt"), "ignored");
+        Path outDir = tmp.resolve("out");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Cli.bench(new String[] {songs.toString(), "--out", outDir.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(0, code);
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("a.wav") && report.contains("b.wav") && report.contains("TOTAL (2 files)"), report);
+        assertTrue(Files.exists(outDir.resolve("a.json")) && Files.exists(outDir.resolve("b.json")));
+        assertTrue(Http.JSON.readTree(outDir.resolve("a.json").toFile()).path("sections").size() >= 4);
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() throws Exception {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        assertEquals(2, Cli.analyze(new String[] {}, sink, sink));
+        assertEquals(2, Cli.analyze(new String[] {tmp.resolve("missing.wav").toString()}, sink, sink));
+        assertEquals(2, Cli.bench(new String[] {tmp.resolve("nowhere").toString()}, sink, sink));
+    }
+
+    @Test
+    void badDatabaseUrlStopsStartupWithAClearMessage() throws Exception {
+        Result r = runService(Map.of("DATABASE_URL", "mysql://somewhere/db"));
+        assertEquals(1, r.code, r.output);
+        assertTrue(r.output.contains("DATABASE_URL must be a JDBC URL"), r.output);
+    }
+
+    @Test
+    void unreachableDatabaseStopsStartupInsteadOfHanging() throws Exception {
+        Result r = runService(Map.of("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + TestEnvironment.freePort() + "/none"));
+        assertEquals(1, r.code, r.output);
+        assertTrue(r.output.contains("Cannot connect to the database"), r.output);
+    }
+
+    @Test
+    void badRedisUrlStopsStartupWithAClearMessage() throws Exception {
+        Result r = runService(Map.of("REDIS_URL", "http://not-redis"));
+        assertEquals(1, r.code, r.output);
+        assertTrue(r.output.contains("REDIS_URL must look like redis://host:6379"), r.output);
+    }
+
+    @Test
+    void helpListsTheCommands() throws Exception {
+        Result r = run(List.of("--help"), Map.of());
+        assertEquals(0, r.code);
+        assertTrue(r.output.contains("analyze <audio-file>") && r.output.contains("bench <dir>"), r.output);
+    }
+
+    record Result(int code, String output) {
+    }
+
+    private Result runService(Map<String, String> env) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("VIBECRAFT_DATA_DIR", tmp.resolve("data").toString());
+        all.put("VIBECRAFT_PORT", String.valueOf(TestEnvironment.freePort()));
+        return run(List.of(), all);
+    }
+
+    /** The real entry point in a separate JVM, bounded in time: a hang fails the test. */
+    private Result run(List<String> args, Map<String, String> env) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), App.class.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("out.log").toFile()).directory(tmp.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("VIBECRAFT_") || k.startsWith("AUDJUST_")
+                || k.equals("DATABASE_URL") || k.equals("REDIS_URL"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        boolean done = p.waitFor(90, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(tmp.resolve("out.log"));
+        assertTrue(done, "the process did not exit within 90 s:\n" + output);
+        return new Result(p.exitValue(), output);
+    }
+
+}

@@ -1,0 +1,112 @@
+package com.vibecraft.pipeline.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+
+/** A small HTTP client for the tests: multipart uploads and JSON answers. */
+public final class Http {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public record Response(int status, byte[] bytes, java.net.http.HttpHeaders headers) {
+        public String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("Not JSON (status " + status + "): " + body(), e);
+            }
+        }
+    }
+
+    private Http() {
+    }
+
+    public static Response get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    }
+
+    public static Response get(String url, String header, String value) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header(header, value).GET().build());
+    }
+
+    public static Response post(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** A multipart/form-data POST with one file part (field name given) and an optional title. */
+    public static Response upload(String url, String field, String filename, byte[] content, String title) {
+        String boundary = "----vibecraft" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (title != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n" + title
+                    + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (content != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field
+                    + "\"; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(content);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+    }
+
+    public static Response upload(String baseUrl, String filename, byte[] content) {
+        return upload(baseUrl + "/api/v1/songs", "file", filename, content, null);
+    }
+
+    private static Response send(HttpRequest request) {
+        try {
+            HttpResponse<byte[]> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(r.statusCode(), r.body(), r.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls GET /songs/{id} until its status is one of {@code statuses} or the time runs out. */
+    public static JsonNode awaitSong(String baseUrl, String id, Duration timeout, String... statuses) {
+        long end = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < end) {
+            Response r = get(baseUrl + "/api/v1/songs/" + id);
+            if (r.status() == 200) {
+                last = r.json();
+                for (String s : statuses) {
+                    if (s.equals(last.path("status").asText())) {
+                        return last;
+                    }
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("Song " + id + " did not reach " + String.join("|", statuses) + " in " + timeout
+                + "; last seen: " + last);
+    }
+}

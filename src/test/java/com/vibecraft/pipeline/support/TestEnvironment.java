@@ -1,0 +1,82 @@
+package com.vibecraft.pipeline.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * Settings for a service started inside a test: its own data directory and port, H2 unless the
+ * build passes {@code -Dtest.database.url=jdbc:postgresql://…} (CI does), embedded Redis unless it
+ * passes {@code -Dtest.redis.url=redis://…}. System properties override application.properties.
+ */
+public final class TestEnvironment {
+
+    private TestEnvironment() {
+    }
+
+    public static Path prepare(String name, Map<String, String> overrides) {
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("vibecraft."))
+                .forEach(System::clearProperty);
+        try {
+            Path dir = Files.createTempDirectory("vibecraft-" + name + "-");
+            System.setProperty("vibecraft.data-dir", dir.toString());
+            System.setProperty("vibecraft.port", String.valueOf(freePort()));
+            System.setProperty("vibecraft.inbox.poll-ms", "200");
+            System.setProperty("vibecraft.inbox.settle-ms", "200");
+            String db = System.getProperty("test.database.url", "");
+            if (!db.isBlank()) {
+                resetSchema(db);
+            }
+            System.setProperty("vibecraft.database.url", db);
+            System.setProperty("vibecraft.database.user", db.isBlank() ? "" : System.getProperty("test.database.user", "postgres"));
+            System.setProperty("vibecraft.database.password", "");
+            System.setProperty("vibecraft.redis.url", System.getProperty("test.redis.url", ""));
+            System.setProperty("vibecraft.audjust.base-url", "");
+            System.setProperty("vibecraft.audjust.api-key", "");
+            overrides.forEach(System::setProperty);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int port() {
+        return Integer.parseInt(System.getProperty("vibecraft.port"));
+    }
+
+    public static String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public static boolean onPostgres() {
+        return !System.getProperty("test.database.url", "").isBlank();
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Each test class starts from an empty PostgreSQL schema; Flyway recreates the tables. */
+    private static void resetSchema(String url) {
+        try (Connection c = DriverManager.getConnection(url, System.getProperty("test.database.user", "postgres"), "");
+             Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot reset the test PostgreSQL schema at " + url + ": " + e.getMessage(), e);
+        }
+    }
+}
