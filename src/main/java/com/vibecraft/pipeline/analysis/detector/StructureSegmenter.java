@@ -1,0 +1,575 @@
+package com.vibecraft.pipeline.analysis.detector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Finds section boundaries and repetition labels on beat-synchronous features.
+ *
+ * <ol>
+ *   <li>Units: the beat grid (extrapolated at the regular period into the lead-in and tail; a
+ *       0.5 s grid when no beats were found). Per unit: mean chroma (max-normalised) and mean
+ *       MFCC 1–12 (z-scored over the song).</li>
+ *   <li>Self-similarity: cosine similarity of chroma and of MFCC, averaged, then time-delay
+ *       embedded (mean along diagonals over about {@value #EMBED_SEC} s).</li>
+ *   <li>Structural features (Serrà, Müller, Grosche, Arcos, "Unsupervised music structure
+ *       annotation by time series structure features and segment similarity", IEEE TMM 2014):
+ *       mutual k-nearest-neighbour recurrence plot, circular time-lag matrix, Gaussian smoothing
+ *       along time, novelty = distance between successive rows; plus half the same novelty
+ *       computed on the plain recurrence rows, which also sees changes inside repeated blocks. (A Foote checkerboard novelty on
+ *       the same matrix was tried and lowered the boundary scores on the piano benchmark, where
+ *       sections rarely change texture, so it is not used.)</li>
+ *   <li>Peak picking: local maxima above a moving-average threshold, taken strongest first while
+ *       keeping every section at least the minimum length; boundaries are moved to the nearest bar
+ *       start (downbeat phase from harmonic change and onset strength, 4 beats per bar).</li>
+ *   <li>Labels: segment-to-segment similarity is the best diagonal alignment in the
+ *       self-similarity matrix; average-linkage clustering; cluster k (in order of first
+ *       appearance) gets label 100·k, capped at 1000.</li>
+ * </ol>
+ * Cost is O(units²) with units ≈ beats (a few hundred for a song); stateless.
+ */
+public final class StructureSegmenter {
+
+    /** One section: start/end in seconds and a cluster index (0 = first material heard). */
+    public record Segment(double startSec, double endSec, int cluster) {
+    }
+
+    /** Time-delay embedding length (mean along diagonals of the self-similarity matrix). */
+    static final double EMBED_SEC = 3.0;
+    /** Recurrence neighbours per unit, as a fraction of the units (at least 3). */
+    static final double KNN_FRACTION = 0.02;
+    /** Gaussian smoothing of the time-lag matrix along time (standard deviation). */
+    static final double SF_SMOOTH_SEC = 4.0;
+    /** Above this many units (very long or very fast songs) beats are grouped in twos, threes, ... */
+    static final int MAX_UNITS = 1200;
+    /** Weight of the timbre (MFCC) similarity against the chroma similarity. */
+    static final double TIMBRE_W = 0.5;
+    /** A peak must exceed the mean novelty of its ±{@link #THR_WIN_SEC} neighbourhood by this much (novelty max = 1). */
+    static final double PEAK_DELTA = 0.05;
+    static final double THR_WIN_SEC = 8.0;
+    /**
+     * Segment clusters merge while their average aligned similarity is this many standard
+     * deviations above the song's mean unit-to-unit similarity.
+     */
+    static final double CLUSTER_Z = 2.0;
+    /**
+     * Weight of the novelty of the plain recurrence rows ("which other parts am I like") beside the
+     * time-lag novelty. The time-lag matrix alone cannot see the boundaries inside a repeated
+     * block (A→B in A B A B), the plain rows can.
+     */
+    static final double ABS_W = 0.5;
+
+    private StructureSegmenter() {
+    }
+
+    public static List<Segment> segment(SpectralFeatures f, int[] beatFrames, double durationSec,
+                                        double minSectionSec) {
+        List<Segment> single = List.of(new Segment(0.0, durationSec, 0));
+        if (f.nFrames < 4 || durationSec < 2 * minSectionSec) {
+            return single;
+        }
+        int[] grid = buildGrid(beatFrames, f.nFrames, f.frameRate);
+        int nUnits = grid.length - 1;
+        if (nUnits < 8) {
+            return single;
+        }
+        double[] unitSec = new double[grid.length];
+        for (int i = 0; i < grid.length; i++) {
+            unitSec[i] = Math.min(durationSec, f.frameTime(grid[i]));
+        }
+        unitSec[0] = 0.0;
+        unitSec[nUnits] = durationSec;
+        double unitLen = durationSec / nUnits;
+
+        // --- beat-synchronous features
+        float[][] chroma = new float[nUnits][12];
+        float[][] timbre = new float[nUnits][SpectralFeatures.N_MFCC - 1];
+        double[] onsetAtUnit = new double[nUnits];
+        for (int u = 0; u < nUnits; u++) {
+            int a = grid[u];
+            int b = Math.max(a + 1, grid[u + 1]);
+            b = Math.min(b, f.nFrames);
+            int cnt = Math.max(1, b - a);
+            for (int t = a; t < b; t++) {
+                for (int c = 0; c < 12; c++) {
+                    chroma[u][c] += f.chroma[t][c];
+                }
+                for (int c = 1; c < SpectralFeatures.N_MFCC; c++) {
+                    timbre[u][c - 1] += f.mfcc[t][c] / cnt;
+                }
+            }
+            // onset strength around the unit start (±1 frame)
+            double s = 0;
+            for (int t = Math.max(0, a - 1); t <= Math.min(f.nFrames - 1, a + 1); t++) {
+                s = Math.max(s, f.onset[t]);
+            }
+            onsetAtUnit[u] = s;
+            double mx = 0;
+            for (int c = 0; c < 12; c++) {
+                mx = Math.max(mx, chroma[u][c]);
+            }
+            for (int c = 0; c < 12; c++) {
+                chroma[u][c] = mx > 0 ? (float) (chroma[u][c] / mx) : 0f;
+            }
+        }
+        zScoreColumns(timbre);
+        normalizeRows(chroma);
+        normalizeRows(timbre);
+
+        // --- self-similarity
+        int n = nUnits;
+        double[][] s0 = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                double v = ((1 - TIMBRE_W) * dot(chroma[i], chroma[j]) + TIMBRE_W * dot(timbre[i], timbre[j]));
+                s0[i][j] = v;
+                s0[j][i] = v;
+            }
+        }
+        int m = Math.max(1, (int) Math.round(EMBED_SEC / unitLen));
+        double[][] s = embed(s0, m);
+
+        // --- novelty
+        double[] sf = structuralFeatureNovelty(s, m, unitLen);
+        normalizeMax(sf);
+        double[] nov = sf;
+
+        // --- bars
+        int phase = downbeatPhase(chroma, onsetAtUnit);
+
+        // --- peak picking
+        int minUnits = Math.max(1, (int) Math.ceil(minSectionSec / unitLen));
+        List<Integer> bounds = pickPeaks(nov, unitSec, minSectionSec, durationSec, unitLen, phase, minUnits);
+
+        // --- labels
+        int[] edges = new int[bounds.size() + 2];
+        edges[0] = 0;
+        for (int i = 0; i < bounds.size(); i++) {
+            edges[i + 1] = bounds.get(i);
+        }
+        edges[edges.length - 1] = n;
+        int[] cluster = clusterSegments(s, edges);
+        List<Segment> out = new ArrayList<>();
+        for (int i = 0; i + 1 < edges.length; i++) {
+            double a = i == 0 ? 0.0 : unitSec[edges[i]];
+            double b = i + 2 == edges.length ? durationSec : unitSec[edges[i + 1]];
+            out.add(new Segment(a, b, cluster[i]));
+        }
+        return out;
+    }
+
+    /** Beat grid extended at the median period to cover the whole song; a fixed grid without beats. */
+    static int[] buildGrid(int[] beats, int nFrames, double frameRate) {
+        List<Integer> g = new ArrayList<>();
+        if (beats.length >= 4) {
+            int[] d = new int[beats.length - 1];
+            for (int i = 1; i < beats.length; i++) {
+                d[i - 1] = beats[i] - beats[i - 1];
+            }
+            Arrays.sort(d);
+            double period = Math.max(2, d[d.length / 2]);
+            // group beats so that there are at most MAX_UNITS units
+            int group = 1;
+            while (nFrames / (period * group) > MAX_UNITS) {
+                group++;
+            }
+            List<Double> pre = new ArrayList<>();
+            for (double t = beats[0] - period; t > 0.5 * period; t -= period) {
+                pre.add(t);
+            }
+            List<Double> all = new ArrayList<>();
+            for (int i = pre.size() - 1; i >= 0; i--) {
+                all.add(pre.get(i));
+            }
+            for (int b : beats) {
+                all.add((double) b);
+            }
+            for (double t = beats[beats.length - 1] + period; t < nFrames - 0.5 * period; t += period) {
+                all.add(t);
+            }
+            g.add(0);
+            // keep the first real beat aligned to the grouping
+            int offset = Math.floorMod(pre.size(), group);
+            for (int i = offset; i < all.size(); i += group) {
+                int v = (int) Math.round(all.get(i));
+                if (v > g.get(g.size() - 1) && v < nFrames) {
+                    g.add(v);
+                }
+            }
+            g.add(nFrames);
+        } else {
+            int step = Math.max(1, (int) Math.round(0.5 * frameRate));
+            while (nFrames / (double) step > MAX_UNITS) {
+                step *= 2;
+            }
+            for (int t = 0; t < nFrames; t += step) {
+                g.add(t);
+            }
+            g.add(nFrames);
+        }
+        // drop a tiny last unit
+        if (g.size() > 2 && g.get(g.size() - 1) - g.get(g.size() - 2) < 2) {
+            g.remove(g.size() - 2);
+        }
+        return g.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static double[][] embed(double[][] s0, int m) {
+        int n = s0.length;
+        double[][] s = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                double acc = 0;
+                int c = 0;
+                // centred embedding window
+                for (int k = -(m / 2); k < m - m / 2; k++) {
+                    int a = i + k;
+                    int b = j + k;
+                    if (a >= 0 && b >= 0 && a < n && b < n) {
+                        acc += s0[a][b];
+                        c++;
+                    }
+                }
+                double v = c > 0 ? acc / c : 0;
+                s[i][j] = v;
+                s[j][i] = v;
+            }
+        }
+        return s;
+    }
+
+    static double[] structuralFeatureNovelty(double[][] s, int m, double unitLen) {
+        int n = s.length;
+        int k = Math.max(3, (int) Math.round(KNN_FRACTION * n));
+        // k-th largest similarity per row (excluding the near diagonal)
+        double[] thr = new double[n];
+        double[] row = new double[n];
+        for (int i = 0; i < n; i++) {
+            int c = 0;
+            for (int j = 0; j < n; j++) {
+                if (Math.abs(i - j) > m) {
+                    row[c++] = s[i][j];
+                }
+            }
+            if (c == 0) {
+                thr[i] = Double.POSITIVE_INFINITY;
+                continue;
+            }
+            double[] r = Arrays.copyOf(row, c);
+            Arrays.sort(r);
+            thr[i] = r[Math.max(0, c - Math.min(k, c))];
+        }
+        // mutual-kNN recurrence plot and its circular time-lag matrix
+        float[][] rec = new float[n][n];
+        float[][] lag = new float[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (Math.abs(i - j) > m && s[i][j] >= thr[i] && s[i][j] >= thr[j]) {
+                    rec[i][j] = 1f;
+                    lag[i][Math.floorMod(j - i, n)] = 1f;
+                }
+            }
+        }
+        double sigma = Math.max(1.0, SF_SMOOTH_SEC / unitLen);
+        double[] nLag = rowChange(lag, sigma);
+        double[] nAbs = rowChange(rec, sigma);
+        normalizeMax(nLag);
+        normalizeMax(nAbs);
+        double[] nov = new double[n];
+        for (int i = 0; i < n; i++) {
+            nov[i] = nLag[i] + ABS_W * nAbs[i];
+        }
+        return nov;
+    }
+
+    /**
+     * Smooths a matrix along its rows' index (time) with a Gaussian, lightly along columns
+     * ([1 2 1]/4, circular), and returns the Euclidean distance between successive rows.
+     */
+    static double[] rowChange(float[][] x, double sigma) {
+        int n = x.length;
+        int h = (int) Math.ceil(2.5 * sigma);
+        double[] g = new double[2 * h + 1];
+        for (int i = -h; i <= h; i++) {
+            g[i + h] = Math.exp(-0.5 * (i / sigma) * (i / sigma));
+        }
+        int cols = n == 0 ? 0 : x[0].length;
+        float[][] p = new float[n][cols];
+        double[] acc = new double[cols];
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(acc, 0);
+            double ws = 0;
+            for (int d = -h; d <= h; d++) {
+                int u = i + d;
+                if (u >= 0 && u < n) {
+                    double w = g[d + h];
+                    ws += w;
+                    float[] row = x[u];
+                    for (int l = 0; l < cols; l++) {
+                        if (row[l] != 0f) {
+                            acc[l] += w * row[l];
+                        }
+                    }
+                }
+            }
+            for (int l = 0; l < cols; l++) {
+                p[i][l] = (float) (acc[l] / ws);
+            }
+        }
+        float[] tmp = new float[cols];
+        for (int i = 0; i < n; i++) {
+            float[] r = p[i];
+            for (int l = 0; l < cols; l++) {
+                tmp[l] = 0.25f * r[(l - 1 + cols) % cols] + 0.5f * r[l] + 0.25f * r[(l + 1) % cols];
+            }
+            System.arraycopy(tmp, 0, r, 0, cols);
+        }
+        double[] nov = new double[n];
+        for (int i = 1; i < n; i++) {
+            double sum = 0;
+            for (int l = 0; l < cols; l++) {
+                double d = p[i][l] - p[i - 1][l];
+                sum += d * d;
+            }
+            nov[i] = Math.sqrt(sum);
+        }
+        return nov;
+    }
+
+    /** Beat phase (0–3) of bar starts: where harmonic change and onsets are strongest. */
+    static int downbeatPhase(float[][] chroma, double[] onsetAtUnit) {
+        int n = chroma.length;
+        double[] score = new double[4];
+        int[] cnt = new int[4];
+        double onsetMean = 0;
+        for (double v : onsetAtUnit) {
+            onsetMean += v;
+        }
+        onsetMean = onsetMean / Math.max(1, n) + 1e-9;
+        for (int i = 1; i < n; i++) {
+            double change = 1.0 - dot(chroma[i - 1], chroma[i]);
+            score[i % 4] += change + 0.25 * onsetAtUnit[i] / onsetMean;
+            cnt[i % 4]++;
+        }
+        int best = 0;
+        for (int p = 1; p < 4; p++) {
+            if (score[p] / Math.max(1, cnt[p]) > score[best] / Math.max(1, cnt[best])) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    static List<Integer> pickPeaks(double[] nov, double[] unitSec, double minSec, double durationSec,
+                                   double unitLen, int phase, int minUnits) {
+        int n = nov.length;
+        int w = Math.max(2, (int) Math.round(THR_WIN_SEC / unitLen)); // ±8 s window for the adaptive threshold
+        double[] cum = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            cum[i + 1] = cum[i] + nov[i];
+        }
+        int lw = Math.max(1, minUnits / 2);
+        List<Integer> cand = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            int a = Math.max(0, i - w);
+            int b = Math.min(n, i + w + 1);
+            double mean = (cum[b] - cum[a]) / (b - a);
+            boolean isMax = true;
+            for (int d = -lw; d <= lw && isMax; d++) {
+                int u = i + d;
+                if (u >= 0 && u < n && u != i && (nov[u] > nov[i] || (nov[u] == nov[i] && u < i))) {
+                    isMax = false;
+                }
+            }
+            if (isMax && nov[i] > mean + PEAK_DELTA) {
+                cand.add(i);
+            }
+        }
+        cand.sort((x, y) -> Double.compare(nov[y], nov[x]));
+        List<Integer> chosen = new ArrayList<>();
+        for (int c : cand) {
+            int u = snapToBar(c, phase, n);
+            double t = unitSec[u];
+            if (t < minSec || durationSec - t < minSec) {
+                continue;
+            }
+            boolean ok = true;
+            for (int o : chosen) {
+                if (Math.abs(unitSec[o] - t) < minSec) {
+                    ok = false;
+                    break;
+                }
+            }
+            if (ok) {
+                chosen.add(u);
+            }
+        }
+        chosen.sort(Integer::compare);
+        return chosen;
+    }
+
+    static int snapToBar(int u, int phase, int n) {
+        int r = Math.floorMod(u - phase, 4);
+        int v = r <= 2 ? u - r : u + (4 - r);
+        if (r == 2) { // equidistant: stay at the earlier bar line
+            v = u - 2;
+        }
+        return Math.max(1, Math.min(n - 1, v));
+    }
+
+    /** Average-linkage clustering of segments on their best-aligned diagonal similarity. */
+    static int[] clusterSegments(double[][] s, int[] edges) {
+        int k = edges.length - 1;
+        int n = s.length;
+        // global similarity statistics (off the near diagonal)
+        double sum = 0;
+        double sq = 0;
+        long c = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 4; j < n; j++) {
+                sum += s[i][j];
+                sq += s[i][j] * s[i][j];
+                c++;
+            }
+        }
+        double mu = c > 0 ? sum / c : 0;
+        double sd = c > 1 ? Math.sqrt(Math.max(1e-12, sq / c - mu * mu)) : 1;
+        double[][] sim = new double[k][k];
+        for (int a = 0; a < k; a++) {
+            for (int b = a + 1; b < k; b++) {
+                double v = (alignedSimilarity(s, edges[a], edges[a + 1], edges[b], edges[b + 1]) - mu) / sd;
+                sim[a][b] = v;
+                sim[b][a] = v;
+            }
+        }
+        // agglomerative, average linkage
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            List<Integer> g = new ArrayList<>();
+            g.add(i);
+            groups.add(g);
+        }
+        while (groups.size() > 1) {
+            double best = Double.NEGATIVE_INFINITY;
+            int bi = -1;
+            int bj = -1;
+            for (int i = 0; i < groups.size(); i++) {
+                for (int j = i + 1; j < groups.size(); j++) {
+                    double acc = 0;
+                    for (int x : groups.get(i)) {
+                        for (int y : groups.get(j)) {
+                            acc += sim[x][y];
+                        }
+                    }
+                    acc /= groups.get(i).size() * groups.get(j).size();
+                    if (acc > best) {
+                        best = acc;
+                        bi = i;
+                        bj = j;
+                    }
+                }
+            }
+            if (best < CLUSTER_Z) {
+                break;
+            }
+            groups.get(bi).addAll(groups.remove(bj));
+        }
+        int[] id = new int[k];
+        Arrays.fill(id, -1);
+        int next = 0;
+        for (int seg = 0; seg < k; seg++) {
+            if (id[seg] >= 0) {
+                continue;
+            }
+            for (List<Integer> g : groups) {
+                if (g.contains(seg)) {
+                    for (int x : g) {
+                        id[x] = next;
+                    }
+                }
+            }
+            next++;
+        }
+        return id;
+    }
+
+    /** Best mean similarity along a diagonal between two unit ranges, over lags keeping half the shorter one. */
+    static double alignedSimilarity(double[][] s, int a0, int a1, int b0, int b1) {
+        int la = a1 - a0;
+        int lb = b1 - b0;
+        int minOverlap = Math.max(1, Math.min(la, lb) / 2);
+        double best = Double.NEGATIVE_INFINITY;
+        for (int off = -(la - minOverlap); off <= lb - minOverlap; off++) {
+            // unit a0+i pairs with b0+off+i
+            int i0 = Math.max(0, -off);
+            int i1 = Math.min(la, lb - off);
+            if (i1 - i0 < minOverlap) {
+                continue;
+            }
+            double acc = 0;
+            for (int i = i0; i < i1; i++) {
+                acc += s[a0 + i][b0 + off + i];
+            }
+            best = Math.max(best, acc / (i1 - i0));
+        }
+        return best == Double.NEGATIVE_INFINITY ? 0 : best;
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static void normalizeRows(float[][] x) {
+        for (float[] r : x) {
+            double s = 0;
+            for (float v : r) {
+                s += v * v;
+            }
+            double norm = Math.sqrt(s);
+            if (norm > 1e-9) {
+                for (int i = 0; i < r.length; i++) {
+                    r[i] = (float) (r[i] / norm);
+                }
+            }
+        }
+    }
+
+    private static void zScoreColumns(float[][] x) {
+        if (x.length == 0) {
+            return;
+        }
+        int d = x[0].length;
+        for (int c = 0; c < d; c++) {
+            double m = 0;
+            for (float[] r : x) {
+                m += r[c];
+            }
+            m /= x.length;
+            double v = 0;
+            for (float[] r : x) {
+                v += (r[c] - m) * (r[c] - m);
+            }
+            double sd = Math.sqrt(v / x.length);
+            for (float[] r : x) {
+                r[c] = sd > 1e-9 ? (float) ((r[c] - m) / sd) : 0f;
+            }
+        }
+    }
+
+    private static void normalizeMax(double[] x) {
+        double mx = 0;
+        for (double v : x) {
+            mx = Math.max(mx, v);
+        }
+        if (mx > 0) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] /= mx;
+            }
+        }
+    }
+}
