@@ -34,6 +34,8 @@ public final class DetectorCorpusHarness {
         String index = args.length > 2 ? Files.readString(Path.of(args[2])) : "";
         double minSec = args.length > 3 ? Double.parseDouble(args[3]) : LocalStructureDetector.DEFAULT_MIN_SECTION_SEC;
         Files.createDirectories(out);
+        Path beatsOut = Path.of(out + "-beats"); // beat times, one per line, beside the segment JSONs
+        Files.createDirectories(beatsOut);
         LocalStructureDetector det = new LocalStructureDetector(minSec);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         File[] wavs = in.toFile().listFiles((d, n) -> n.endsWith(".wav"));
@@ -63,6 +65,11 @@ public final class DetectorCorpusHarness {
             }
             sb.append(']');
             Files.writeString(out.resolve(id + ".json"), sb, StandardCharsets.UTF_8);
+            StringBuilder bt = new StringBuilder();
+            for (double b : r.beatTimes()) {
+                bt.append(String.format(Locale.ROOT, "%.3f%n", b));
+            }
+            Files.writeString(beatsOut.resolve(id + ".txt"), bt, StandardCharsets.UTF_8);
             double ref = refBpm(index, id);
             String bpmNote = "";
             if (ref > 0) {

@@ -1,5 +1,7 @@
 package com.vibecraft.pipeline.analysis;
 
+import com.vibecraft.pipeline.audio.AudioKind;
+import com.vibecraft.pipeline.audio.DecodedAudio;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -67,6 +69,25 @@ class LocalStructureDetectorTest {
             double k = Math.round((b - first) / 0.6);
             double click = first + k * 0.6;
             assertTrue(Math.abs(b - click) <= 0.05, "beat " + b + " vs click " + click);
+        }
+        assertTiles(r);
+    }
+
+    @Test
+    void otherSampleRatesWork() {
+        float sr = 44100f;
+        float[] x = new float[(int) (20 * sr)];
+        for (double t = 0.25; t < 20; t += 0.5) { // 120 BPM clicks
+            int s0 = (int) Math.round(t * sr);
+            for (int i = 0; i < 400 && s0 + i < x.length; i++) {
+                x[s0 + i] += (float) (0.5 * Math.exp(-i / 200.0) * Math.sin(i * 1.3));
+            }
+        }
+        DetectorResult r = detector.detect(new DecodedAudio(x, sr, AudioKind.WAV));
+        assertEquals(120.0, r.bpm(), 2.4, "bpm");
+        for (double b : r.beatTimes()) {
+            double click = 0.25 + Math.round((b - 0.25) / 0.5) * 0.5;
+            assertTrue(Math.abs(b - click) <= 0.05, "beat " + b);
         }
         assertTiles(r);
     }
