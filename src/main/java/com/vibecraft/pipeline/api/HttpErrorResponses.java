@@ -63,10 +63,14 @@ public final class HttpErrorResponses {
         }
         router.errorHandler(status, ctx -> {
             if (!ctx.response().ended() && !ctx.response().headWritten()) {
-                ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                        // the client may still be sending the body; close rather than read it all
-                        .putHeader("Connection", status == 413 ? "close" : "keep-alive")
-                        .end(body);
+                ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+                if (status == 413) {
+                    // the client may still be sending the body: close rather than read the rest
+                    ctx.response().putHeader("Connection", "close");
+                    ctx.response().end(body).onComplete(done -> ctx.request().connection().close());
+                } else {
+                    ctx.response().end(body);
+                }
             }
         });
     }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,29 @@ public class AnalysisSteps {
         exchange.setProperty(DETECTION, result);
         exchange.setProperty(SOURCE, "local");
         return result.segments();
+    }
+
+    /** Why the breaker fell back: the call's error, a timeout, or the breaker being open. */
+    public String audjustFailure(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (e == null) {
+            e = exchange.getException();
+        }
+        String reason;
+        if (e != null && e.getMessage() != null && !e.getMessage().isBlank()) {
+            reason = e.getMessage();
+        } else if (flag(exchange, ExchangePropertyKey.CIRCUIT_BREAKER_RESPONSE_SHORT_CIRCUITED)) {
+            reason = "the circuit breaker audjust-breaker is OPEN";
+        } else if (flag(exchange, ExchangePropertyKey.CIRCUIT_BREAKER_RESPONSE_TIMED_OUT)) {
+            reason = "the call timed out";
+        } else {
+            reason = e == null ? "unknown error" : e.getClass().getSimpleName();
+        }
+        return "Audjust failed: " + reason;
+    }
+
+    private static boolean flag(Exchange exchange, ExchangePropertyKey key) {
+        return Boolean.TRUE.equals(exchange.getProperty(key, Boolean.class));
     }
 
     /** Names the sections of the raw segments in the body and stores the analysis. */

@@ -83,7 +83,10 @@ class AudjustFallbackTest {
 
     /** A 12-second song with different bytes each time (no de-duplication between cases). */
     private static JsonNode analyse() {
-        byte[] wav = TestAudio.wav(TestAudio.sine(RATE, 12, 200 + RANDOM.nextInt(600), 0.3), RATE);
+        float[] tone = TestAudio.sine(RATE, 12, 200 + RANDOM.nextInt(600), 0.3);
+        tone[RANDOM.nextInt(tone.length)] += 0.01f + RANDOM.nextFloat() * 0.1f;
+        tone[RANDOM.nextInt(tone.length)] += 0.01f + RANDOM.nextFloat() * 0.1f;
+        byte[] wav = TestAudio.wav(tone, RATE);
         Http.Response r = Http.upload(TestEnvironment.baseUrl(), "song.wav", wav);
         assertEquals(201, r.status(), r.body());
         JsonNode song = Http.awaitSong(TestEnvironment.baseUrl(), r.json().path("id").asText(), Duration.ofSeconds(30),

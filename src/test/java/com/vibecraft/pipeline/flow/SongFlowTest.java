@@ -53,7 +53,7 @@ class SongFlowTest {
 
     @Test
     void uploadedAbabSongIsAnalysedIntoRepeatedSections() {
-        NotifyBuilder analysed = new NotifyBuilder(context).fromRoute("analyze-song").whenCompleted(1).create();
+        NotifyBuilder analysed = new NotifyBuilder(context).fromRoute("analysis-queue").whenCompleted(1).create();
         byte[] wav = TestAudio.wav(TestAudio.abab(RATE, System.nanoTime()), RATE);
 
         Http.Response created = Http.upload(base() + "/api/v1/songs", "file", "abab song.wav", wav, "A B A B");
@@ -110,7 +110,7 @@ class SongFlowTest {
     void inboxFileIsIngestedAnalysedAndMovedToDone() throws Exception {
         Path inbox = dataDir.resolve("inbox");
         Files.createDirectories(inbox);
-        NotifyBuilder analysed = new NotifyBuilder(context).fromRoute("analyze-song").whenCompleted(1).create();
+        NotifyBuilder analysed = new NotifyBuilder(context).fromRoute("analysis-queue").whenCompleted(1).create();
         // written under a .part name first, as a well-behaved producer does
         Path part = TestAudio.writeWav(inbox.resolve("dropped.wav.part"),
                 TestAudio.abab(RATE, System.nanoTime()), RATE);
@@ -160,16 +160,22 @@ class SongFlowTest {
     }
 
     @Test
-    void analyzeAgainIs202ThenConflictWhileRunningAndUnknownIs404() {
+    void analyzeAgainIs202ThenConflictWhileRunningAndUnknownIs404() throws Exception {
         byte[] wav = TestAudio.wav(TestAudio.sine(RATE, 6, 523.25, 0.4), RATE);
         String id = Http.upload(base(), "again.wav", wav).json().path("id").asText();
         Http.awaitSong(base(), id, Duration.ofSeconds(30), "analyzed");
-        Http.Response accepted = Http.post(base() + "/api/v1/songs/" + id + "/analyze");
-        assertEquals(202, accepted.status(), accepted.body());
-        assertEquals("analyzing", accepted.json().path("status").asText());
-        Http.Response conflict = Http.post(base() + "/api/v1/songs/" + id + "/analyze");
-        assertEquals(409, conflict.status(), conflict.body());
-        assertEquals("Conflict", conflict.json().path("error").asText());
+        // hold the queue so the song stays 'analyzing' while we ask again
+        context.getRouteController().suspendRoute("analysis-queue");
+        try {
+            Http.Response accepted = Http.post(base() + "/api/v1/songs/" + id + "/analyze");
+            assertEquals(202, accepted.status(), accepted.body());
+            assertEquals("analyzing", accepted.json().path("status").asText());
+            Http.Response conflict = Http.post(base() + "/api/v1/songs/" + id + "/analyze");
+            assertEquals(409, conflict.status(), conflict.body());
+            assertEquals("Conflict", conflict.json().path("error").asText());
+        } finally {
+            context.getRouteController().resumeRoute("analysis-queue");
+        }
         Http.awaitSong(base(), id, Duration.ofSeconds(30), "analyzed");
         assertEquals(404, Http.post(base() + "/api/v1/songs/00000000-0000-0000-0000-000000000000/analyze").status());
     }

@@ -26,7 +26,7 @@ public final class Http {
 
         public JsonNode json() {
             try {
-                return JSON.readTree(body);
+                return JSON.readTree(bytes);
             } catch (IOException e) {
                 throw new AssertionError("Not JSON (status " + status + "): " + body(), e);
             }

@@ -16,39 +16,49 @@ public final class TestAudio {
     }
 
     /**
-     * Four 15-second parts A B A B at 120 BPM: A is a low C-major/A-minor piano-like part,
-     * B a high, brighter F#-major/D#-minor part. Boundaries at 15, 30 and 45 s.
-     * {@code seed} changes the noise floor so each call gives different bytes (no de-duplication).
+     * Four 15-second parts A B A B at 120 BPM: A is a mellow C–G–Am–F progression in the middle
+     * register, B a different, brighter progression higher up; clicks on every beat. Boundaries at
+     * 15, 30 and 45 s. {@code seed} changes the noise floor so each call gives different bytes.
      */
     public static float[] abab(int sampleRate, long seed) {
-        double part = 15.0;
-        float[] out = new float[(int) (sampleRate * part * 4)];
+        float[] out = new float[sampleRate * 60];
+        int[][] a = {{48, 60, 64, 67}, {43, 59, 62, 67}, {45, 57, 60, 64}, {41, 57, 60, 65}};
+        int[][] b = {{52, 71, 75, 78}, {54, 73, 78, 81}, {49, 73, 76, 80}, {56, 75, 80, 83}};
+        for (int part = 0; part < 4; part++) {
+            boolean isA = part % 2 == 0;
+            addChords(out, sampleRate, isA ? a : b, 15 * part, 15 * (part + 1), isA ? 2 : 8);
+        }
         Random noise = new Random(seed);
-        double[][] chordsA = {{48, 52, 55, 60}, {45, 48, 52, 57}};
-        double[][] chordsB = {{66, 70, 73, 78}, {63, 66, 70, 75}};
-        for (int p = 0; p < 4; p++) {
-            boolean a = p % 2 == 0;
-            double[][] chords = a ? chordsA : chordsB;
-            int start = (int) (p * part * sampleRate);
-            int len = (int) (part * sampleRate);
-            double beat = 0.5;
-            for (int i = 0; i < len; i++) {
-                double t = i / (double) sampleRate;
-                int bar = (int) (t / (beat * 4));
-                double[] chord = chords[bar % 2];
-                double tb = t % beat;
-                double env = Math.exp(-tb * (a ? 3 : 6));
-                double s = 0;
-                for (double midi : chord) {
-                    double f = 440 * Math.pow(2, (midi - 69) / 12.0);
-                    s += Math.sin(2 * Math.PI * f * t) + (a ? 0.2 : 0.6) * Math.sin(4 * Math.PI * f * t)
-                            + (a ? 0.0 : 0.3) * Math.sin(6 * Math.PI * f * t);
-                }
-                double click = tb < 0.01 ? Math.sin(2 * Math.PI * 2000 * tb) * (1 - tb / 0.01) : 0;
-                out[start + i] = (float) (0.08 * env * s + 0.3 * click + 0.001 * noise.nextGaussian());
+        int click = (int) (0.03 * sampleRate);
+        for (double t = 0; t < 60; t += 0.5) {
+            int s0 = (int) Math.round(t * sampleRate);
+            for (int i = 0; i < click && s0 + i < out.length; i++) {
+                out[s0 + i] += (float) (0.3 * Math.exp(-i / (0.005 * sampleRate)) * (2 * noise.nextDouble() - 1));
             }
         }
+        for (int i = 0; i < out.length; i++) {
+            out[i] += (float) (0.0005 * noise.nextGaussian());
+        }
         return out;
+    }
+
+    /** Chords of 2 s struck on every beat (0.5 s) with a decaying envelope; more harmonics sound brighter. */
+    private static void addChords(float[] x, int sampleRate, int[][] chords, double fromSec, double toSec, int harmonics) {
+        int s0 = (int) (fromSec * sampleRate);
+        int s1 = Math.min(x.length, (int) (toSec * sampleRate));
+        for (int s = s0; s < s1; s++) {
+            double t = (s - s0) / (double) sampleRate;
+            int[] chord = chords[(int) (t / 2.0) % chords.length];
+            double env = Math.exp(-(t % 0.5) * 3.0);
+            double v = 0;
+            for (int note : chord) {
+                double f = 440.0 * Math.pow(2, (note - 69) / 12.0);
+                for (int h = 1; h <= harmonics && f * h < sampleRate / 2.0; h++) {
+                    v += Math.sin(2 * Math.PI * f * h * t) / h;
+                }
+            }
+            x[s] += (float) (0.3 * env * v / chord.length);
+        }
     }
 
     public static float[] sine(int sampleRate, double seconds, double freq, double amp) {
