@@ -1,18 +1,13 @@
 package com.vibecraft.pipeline;
 
 import com.vibecraft.pipeline.cli.Cli;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Vibecraft Pipeline. No arguments (or {@code serve}) starts the service; {@code analyze} and
  * {@code bench} run the analysis from the command line without a server.
  */
 public final class App {
-
-    /** Multipart envelope allowance on top of the upload limit for the streaming body limit. */
-    static final long MULTIPART_OVERHEAD_BYTES = 1L << 20;
 
     private App() {
     }
@@ -48,14 +43,6 @@ public final class App {
 
     static int serve(String[] args) throws Exception {
         Main main = new Main(App.class);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void beforeConfigure(BaseMainSupport m) {
-                // the HTTP body limit follows the upload limit, so a too-large upload stops while streaming
-                String max = m.getCamelContext().resolvePropertyPlaceholders("{{vibecraft.upload.max-bytes}}");
-                m.configure().httpServer().setMaxBodySize(Long.parseLong(max.trim()) + MULTIPART_OVERHEAD_BYTES);
-            }
-        });
         int code = main.run(args);
         if (code != 0) {
             System.err.println("vibecraft-pipeline: the service stopped with errors (exit code " + code

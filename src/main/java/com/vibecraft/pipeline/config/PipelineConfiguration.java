@@ -34,6 +34,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) {
+        Settings.port("vibecraft.port (VIBECRAFT_PORT)", camelContext.resolvePropertyPlaceholders("{{vibecraft.port}}"));
         // the database (with its migrations) and Redis start now, not on the first request
         camelContext.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class);
         camelContext.getRegistry().lookupByNameAndType("redisConnection", RedisConnection.class);
@@ -56,6 +57,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         DataDirectory dir = new DataDirectory(Path.of(dataDir));
         dir.dir("."); // fails here, with the path in the message, if it cannot be created
+        dir.removeStaleUploads(java.time.Duration.ofHours(1));
         return dir;
     }
 

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
 
 /**
  * The one folder the service writes to: database, audio originals, uploads in flight, embedded Redis.
@@ -52,6 +55,35 @@ public final class DataDirectory {
 
     public String relativize(Path p) {
         return root.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/');
+    }
+
+    /**
+     * Removes uploads a crash left half-received (in {@code uploads/} and {@code staging/}). Only files
+     * older than {@code age} go, so a second instance sharing the folder keeps its uploads in flight.
+     */
+    public void removeStaleUploads(Duration age) {
+        Instant cutoff = Instant.now().minus(age);
+        for (Path folder : new Path[] {uploads(), staging()}) {
+            try (Stream<Path> files = Files.list(folder)) {
+                files.filter(Files::isRegularFile).filter(f -> olderThan(f, cutoff)).forEach(f -> {
+                    try {
+                        Files.deleteIfExists(f);
+                    } catch (IOException e) {
+                        // still in use or already gone: the next start tries again
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot clean " + folder + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static boolean olderThan(Path f, Instant cutoff) {
+        try {
+            return Files.getLastModifiedTime(f).toInstant().isBefore(cutoff);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public Path dir(String name) {

@@ -88,6 +88,16 @@ class CommandLineTest {
     }
 
     @Test
+    void badPortStopsStartupWithAClearMessage() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("VIBECRAFT_DATA_DIR", tmp.resolve("data").toString());
+        env.put("VIBECRAFT_PORT", "abc");
+        Result r = run(List.of(), env);
+        assertEquals(1, r.code, r.output);
+        assertTrue(r.output.contains("VIBECRAFT_PORT) must be a port number"), r.output);
+    }
+
+    @Test
     void helpListsTheCommands() throws Exception {
         Result r = run(List.of("--help"), Map.of());
         assertEquals(0, r.code);

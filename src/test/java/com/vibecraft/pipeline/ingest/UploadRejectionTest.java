@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UploadRejectionTest {
 
-    static final long LIMIT = 10L * 1024 * 1024;
+    static final long LIMIT = 3L * 1024 * 1024;
     static Path dataDir;
 
     @BeforeAll
@@ -101,6 +101,7 @@ class UploadRejectionTest {
             String response = readResponse(s.getInputStream());
             assertTrue(response.startsWith("HTTP/1.1 413"), response);
             assertTrue(response.contains("\"status\":413"), response);
+            assertTrue(response.contains("limit of " + LIMIT + " bytes"), response);
         }
         assertNothingStored();
     }
