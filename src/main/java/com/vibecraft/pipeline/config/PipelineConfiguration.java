@@ -104,8 +104,14 @@ public class PipelineConfiguration implements CamelConfiguration {
                                            @PropertyInject("vibecraft.audjust.api-key") String apiKey,
                                            @PropertyInject("vibecraft.audjust.upload-path") String uploadPath,
                                            @PropertyInject("vibecraft.audjust.structure-path") String structurePath,
-                                           @PropertyInject("vibecraft.audjust.timeout-sec") int timeoutSec) {
+                                           @PropertyInject("vibecraft.audjust.timeout-sec") int timeoutSec,
+                                           @PropertyInject("vibecraft.audjust.breaker.timeout-sec") int breakerSec) {
         Settings.positive("vibecraft.audjust.timeout-sec (AUDJUST_TIMEOUT_SEC)", timeoutSec);
+        if (breakerSec <= 3 * timeoutSec) {
+            // each HTTP step must time out on its own before the breaker gives up on the whole call
+            throw new IllegalArgumentException("vibecraft.audjust.breaker.timeout-sec (" + breakerSec
+                    + ") must be more than 3 x AUDJUST_TIMEOUT_SEC (" + timeoutSec + ")");
+        }
         if (baseUrl != null && !baseUrl.isBlank() && !baseUrl.matches("(?i)https?://.+")) {
             throw new IllegalArgumentException("AUDJUST_BASE_URL must start with http:// or https://");
         }

@@ -11,6 +11,8 @@ import com.vibecraft.pipeline.song.SongAnalysis;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.apache.camel.Exchange;
@@ -39,6 +41,8 @@ public class AnalysisSteps {
     private final LocalStructureDetector detector;
     private final AnalysisAssembler assembler;
     private final double maxDurationSec;
+    /** Built before the routes start, so before this run has queued any song. */
+    private final OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
 
     public AnalysisSteps(SongRepository songs, DataDirectory dataDirectory, AudioDecoder decoder,
                          LocalStructureDetector detector, AnalysisAssembler assembler, double maxDurationSec) {
@@ -48,6 +52,11 @@ public class AnalysisSteps {
         this.detector = detector;
         this.assembler = assembler;
         this.maxDurationSec = maxDurationSec;
+    }
+
+    /** Songs an earlier run left unfinished (a crash mid-analysis, or never queued). */
+    public List<UUID> unfinishedSongs() {
+        return songs.findUnfinished(startedAt);
     }
 
     /** Loads the song and decodes its audio; the song is already {@code analyzing}. */

@@ -111,13 +111,17 @@ public class SongRepository {
         update("UPDATE songs SET status = :failed, error = :error, updated_at = :now WHERE id = :id", p);
     }
 
-    /** Songs a crash or restart left behind: never analysed, or caught mid-analysis. */
-    public List<UUID> findUnfinished() {
+    /**
+     * Songs a crash or restart left behind: never analysed, or caught mid-analysis, and last touched
+     * before {@code before} (so songs this run has already queued are not queued twice).
+     */
+    public List<UUID> findUnfinished(OffsetDateTime before) {
         List<UUID> ids = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = NamedSql.of("SELECT id FROM songs WHERE status IN (:uploaded, :analyzing) "
-                     + "ORDER BY created_at").prepare(c, Map.of("uploaded", SongStatus.UPLOADED.value(),
-                     "analyzing", SongStatus.ANALYZING.value()));
+                     + "AND updated_at < :before ORDER BY created_at").prepare(c, Map.of(
+                     "uploaded", SongStatus.UPLOADED.value(), "analyzing", SongStatus.ANALYZING.value(),
+                     "before", before));
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 ids.add(rs.getObject(1, UUID.class));
