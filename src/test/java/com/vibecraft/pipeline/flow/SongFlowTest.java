@@ -165,7 +165,7 @@ class SongFlowTest {
         String id = Http.upload(base(), "again.wav", wav).json().path("id").asText();
         Http.awaitSong(base(), id, Duration.ofSeconds(30), "analyzed");
         // hold the queue so the song stays 'analyzing' while we ask again
-        context.getRouteController().suspendRoute("analysis-queue");
+        context.getRouteController().stopRoute("analysis-queue");
         try {
             Http.Response accepted = Http.post(base() + "/api/v1/songs/" + id + "/analyze");
             assertEquals(202, accepted.status(), accepted.body());
@@ -174,7 +174,7 @@ class SongFlowTest {
             assertEquals(409, conflict.status(), conflict.body());
             assertEquals("Conflict", conflict.json().path("error").asText());
         } finally {
-            context.getRouteController().resumeRoute("analysis-queue");
+            context.getRouteController().startRoute("analysis-queue");
         }
         Http.awaitSong(base(), id, Duration.ofSeconds(30), "analyzed");
         assertEquals(404, Http.post(base() + "/api/v1/songs/00000000-0000-0000-0000-000000000000/analyze").status());
