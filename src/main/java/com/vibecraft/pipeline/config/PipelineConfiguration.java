@@ -4,7 +4,8 @@ import com.vibecraft.pipeline.analysis.AnalysisAssembler;
 import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.SectionInference;
 import com.vibecraft.pipeline.api.ApiErrors;
-import com.vibecraft.pipeline.api.AudioResponder;
+import com.vibecraft.pipeline.api.FileResponder;
+import com.vibecraft.pipeline.flow.ClipSteps;
 import com.vibecraft.pipeline.api.HttpErrorResponses;
 import com.vibecraft.pipeline.api.SongApi;
 import com.vibecraft.pipeline.audio.AudioDecoder;
@@ -149,8 +150,8 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public AudioResponder audioResponder(SongApi songApi) {
-        return new AudioResponder(songApi);
+    public FileResponder fileResponder(SongApi songApi, ClipSteps clipSteps) {
+        return new FileResponder(songApi, clipSteps);
     }
 
     @BindToRegistry(lazy = true)

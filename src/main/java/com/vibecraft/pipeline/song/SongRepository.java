@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vibecraft.pipeline.analysis.Section;
+import com.vibecraft.pipeline.song.Song.ClipCounts;
 import com.vibecraft.pipeline.storage.NamedSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,7 +28,13 @@ public class SongRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SONG_COLUMNS = "id, title, original_filename, content_type, size_bytes, sha256, "
             + "storage_path, duration_sec, bpm, status, progress, analysis_source, fallback_reason, error, "
-            + "created_at, updated_at, analyzed_at";
+            + "created_at, updated_at, analyzed_at, "
+            // the clip phase of the song: counts of its clips by status
+            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id) AS clips_total, "
+            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'queued') AS clips_queued, "
+            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'processing') AS clips_processing, "
+            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'completed') AS clips_completed, "
+            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'failed') AS clips_failed";
 
     private final DataSource dataSource;
 
@@ -177,8 +184,9 @@ public class SongRepository {
                 p.put("id", id);
                 try (PreparedStatement ps = NamedSql.of("UPDATE songs SET bpm = :bpm, beat_times = :beats, "
                         + "duration_sec = :duration, status = :analyzed, progress = 100, analysis_source = :source, "
-                        + "fallback_reason = :reason, error = NULL, analyzed_at = :now, updated_at = :now "
-                        + "WHERE id = :id").prepare(c, p)) {
+                        + "fallback_reason = :reason, error = NULL, analyzed_at = :now, updated_at = :now, "
+                        // clips are planned next; if that does not happen now, the relay does it later
+                        + "clips_requested_at = :now WHERE id = :id").prepare(c, p)) {
                     ps.executeUpdate();
                 }
                 c.commit();
@@ -280,6 +288,8 @@ public class SongRepository {
                 iso(rs.getObject("created_at", OffsetDateTime.class)),
                 iso(rs.getObject("updated_at", OffsetDateTime.class)),
                 iso(rs.getObject("analyzed_at", OffsetDateTime.class)),
+                new ClipCounts(rs.getInt("clips_total"), rs.getInt("clips_queued"), rs.getInt("clips_processing"),
+                        rs.getInt("clips_completed"), rs.getInt("clips_failed")),
                 rs.getString("storage_path"));
     }
 

@@ -8,24 +8,33 @@ import java.nio.file.Files;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import com.vibecraft.pipeline.flow.ClipSteps;
 
-/** Serves a song's original bytes, whole (200) or one range (206), so players can seek. */
-public class AudioResponder {
+/** Serves stored files (song originals, preview videos), whole (200) or one range (206), so players can seek. */
+public class FileResponder {
 
     /** Media players ask for open ranges ({@code bytes=0-}); a shorter 206 keeps each response small. */
     static final long MAX_RANGE_BYTES = 4L << 20;
 
     private final SongApi songApi;
+    private final ClipSteps clipSteps;
 
-    public AudioResponder(SongApi songApi) {
+    public FileResponder(SongApi songApi, ClipSteps clipSteps) {
         this.songApi = songApi;
+        this.clipSteps = clipSteps;
     }
 
-    public void respond(Exchange exchange) {
+    public void songAudio(Exchange exchange) {
+        String songId = exchange.getMessage().getHeader("songId", String.class);
+        respond(exchange, songApi.audioFile(songId), songApi.get(songId).contentType());
+    }
+
+    public void clipVideo(Exchange exchange) {
+        respond(exchange, clipSteps.videoFile(exchange.getMessage().getHeader("clipId", String.class)), "video/mp4");
+    }
+
+    private void respond(Exchange exchange, File file, String contentType) {
         Message msg = exchange.getMessage();
-        String songId = msg.getHeader("songId", String.class);
-        String contentType = songApi.get(songId).contentType();
-        File file = songApi.audioFile(songId);
         long size = file.length();
         String rangeHeader = msg.getHeader("Range", String.class);
         try {
@@ -55,7 +64,7 @@ public class AudioResponder {
                 msg.setBody(Files.newInputStream(file.toPath()));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read the audio of song " + songId, e);
+            throw new UncheckedIOException("Could not read " + file.getName(), e);
         }
     }
 }

@@ -1,0 +1,285 @@
+package com.vibecraft.pipeline.clips;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The clip-job queue on Redis Streams (README "Job protocol"): jobs on {@code {prefix}:clip-jobs}
+ * (group {@code clip-workers}), results on {@code {prefix}:clip-results} (group {@code clip-results}),
+ * hopeless jobs on {@code {prefix}:clip-jobs:dead}. Plain Java over Jedis; knows nothing of Camel.
+ */
+public class ClipJobQueue {
+
+    public static final String WORKER_GROUP = "clip-workers";
+    public static final String RESULTS_GROUP = "clip-results";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClipJobQueue.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * XADD only if this job id was never sent: a relay that re-sends after a lost acknowledgement
+     * (Redis answered, the database update failed) cannot put the same job on the stream twice.
+     */
+    private static final String ENQUEUE_ONCE = """
+            if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
+              return redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+            end
+            return false
+            """;
+
+    /** A stream entry delivered to this consumer. */
+    public record Delivery<T>(String entryId, T message, String problem) {
+        public boolean malformed() {
+            return problem != null;
+        }
+    }
+
+    private final UnifiedJedis redis;
+    private final String jobsKey;
+    private final String resultsKey;
+    private final String deadKey;
+    private final String sentKeyPrefix;
+    private final long sentMarkerTtlSec;
+
+    public ClipJobQueue(UnifiedJedis redis, String prefix) {
+        this.redis = redis;
+        this.jobsKey = prefix + ":clip-jobs";
+        this.resultsKey = prefix + ":clip-results";
+        this.deadKey = prefix + ":clip-jobs:dead";
+        this.sentKeyPrefix = prefix + ":clip-job-sent:";
+        this.sentMarkerTtlSec = 7L * 24 * 3600;
+    }
+
+    public String jobsKey() {
+        return jobsKey;
+    }
+
+    public String resultsKey() {
+        return resultsKey;
+    }
+
+    public String deadKey() {
+        return deadKey;
+    }
+
+    /** Creates both consumer groups (and streams); an existing group is fine. */
+    public void ensureGroups() {
+        createGroup(jobsKey, WORKER_GROUP);
+        createGroup(resultsKey, RESULTS_GROUP);
+    }
+
+    private void createGroup(String key, String group) {
+        try {
+            redis.xgroupCreate(key, group, new StreamEntryID(0, 0), true);
+            LOG.info("Created consumer group {} on {}", group, key);
+        } catch (JedisDataException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    /** Puts a job on the stream unless this job id was already sent. @return the entry id, or null if it was. */
+    public String enqueue(ClipJob job) {
+        List<String> args = new ArrayList<>();
+        args.add(String.valueOf(sentMarkerTtlSec));
+        jobFields(job).forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        Object id = redis.eval(ENQUEUE_ONCE, List.of(jobsKey, sentKeyPrefix + job.jobId()), args);
+        return id == null ? null : String.valueOf(id);
+    }
+
+    /** The entry fields: every job field as a string, plus {@code json} holding the whole job. */
+    static Map<String, String> jobFields(ClipJob job) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("clipId", job.clipId().toString());
+        f.put("jobId", job.jobId().toString());
+        f.put("songId", job.songId().toString());
+        f.put("sectionId", job.sectionId());
+        f.put("sectionType", job.sectionType());
+        f.put("sectionDisplayName", job.sectionDisplayName());
+        f.put("startSec", Double.toString(job.startSec()));
+        f.put("endSec", Double.toString(job.endSec()));
+        f.put("durationSec", Double.toString(job.durationSec()));
+        f.put("fps", Integer.toString(job.fps()));
+        f.put("numFrames", Integer.toString(job.numFrames()));
+        f.put("prompt", job.prompt());
+        f.put("styleSeed", Long.toString(job.styleSeed()));
+        f.put("attempt", Integer.toString(job.attempt()));
+        f.put("audioUrl", job.audioUrl() == null ? "" : job.audioUrl());
+        try {
+            f.put("json", JSON.writeValueAsString(job));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return f;
+    }
+
+    static ClipJob parseJob(Map<String, String> f) {
+        return new ClipJob(UUID.fromString(f.get("clipId")), UUID.fromString(f.get("jobId")),
+                UUID.fromString(f.get("songId")), f.get("sectionId"), f.get("sectionType"),
+                f.get("sectionDisplayName"), Double.parseDouble(f.get("startSec")), Double.parseDouble(f.get("endSec")),
+                Double.parseDouble(f.get("durationSec")), Integer.parseInt(f.get("fps")),
+                Integer.parseInt(f.get("numFrames")), f.get("prompt"), Long.parseLong(f.get("styleSeed")),
+                Integer.parseInt(f.get("attempt")), emptyToNull(f.get("audioUrl")));
+    }
+
+    /** New jobs for this consumer, waiting up to {@code blockMs} for one. */
+    public List<Delivery<ClipJob>> readJobs(String consumer, int count, long blockMs) {
+        return read(jobsKey, WORKER_GROUP, consumer, count, blockMs, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)
+                .stream().map(ClipJobQueue::toJob).toList();
+    }
+
+    public void ackJob(String entryId) {
+        redis.xack(jobsKey, WORKER_GROUP, new StreamEntryID(entryId));
+    }
+
+    /**
+     * Takes over jobs another consumer received but did not acknowledge within {@code minIdleMs}
+     * (its worker died); they become this consumer's to settle.
+     */
+    public List<Delivery<ClipJob>> reclaimStalled(String consumer, long minIdleMs, int count) {
+        Map.Entry<StreamEntryID, List<StreamEntry>> r;
+        try {
+            r = redis.xautoclaim(jobsKey, WORKER_GROUP, consumer, minIdleMs, new StreamEntryID(0, 0),
+                    new XAutoClaimParams().count(count));
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+                ensureGroups();
+                return List.of();
+            }
+            throw e;
+        }
+        List<Delivery<ClipJob>> out = new ArrayList<>();
+        for (StreamEntry e : r.getValue()) {
+            if (e != null) {
+                out.add(toJob(e));
+            }
+        }
+        return out;
+    }
+
+    public void deadLetter(ClipJob job, String error) {
+        Map<String, String> f = jobFields(job);
+        f.put("error", error == null ? "" : error);
+        redis.xadd(deadKey, StreamEntryID.NEW_ENTRY, f);
+    }
+
+    public void publishResult(ClipResult result) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("clipId", result.clipId().toString());
+        f.put("jobId", result.jobId().toString());
+        f.put("status", result.completed() ? "completed" : "failed");
+        if (result.videoUrl() != null) {
+            f.put("videoUrl", result.videoUrl());
+        }
+        if (result.error() != null) {
+            f.put("error", result.error());
+        }
+        redis.xadd(resultsKey, StreamEntryID.NEW_ENTRY, f);
+    }
+
+    /**
+     * Results for this consumer: first any it received earlier but did not acknowledge (say the
+     * database was down), then new ones.
+     */
+    public List<Delivery<ClipResult>> readResults(String consumer, int count, long blockMs) {
+        List<StreamEntry> entries = read(resultsKey, RESULTS_GROUP, consumer, count, 0, new StreamEntryID(0, 0));
+        if (entries.isEmpty()) {
+            entries = read(resultsKey, RESULTS_GROUP, consumer, count, blockMs, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
+        }
+        return entries.stream().map(ClipJobQueue::toResult).toList();
+    }
+
+    public void ackResult(String entryId) {
+        redis.xack(resultsKey, RESULTS_GROUP, new StreamEntryID(entryId));
+    }
+
+    public long jobsLength() {
+        return redis.xlen(jobsKey);
+    }
+
+    public long deadLength() {
+        return redis.xlen(deadKey);
+    }
+
+    public long pendingJobs() {
+        return redis.xpending(jobsKey, WORKER_GROUP).getTotal();
+    }
+
+    private List<StreamEntry> read(String key, String group, String consumer, int count, long blockMs, StreamEntryID from) {
+        XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count);
+        if (blockMs > 0) {
+            params.block((int) blockMs);
+        }
+        List<Map.Entry<String, List<StreamEntry>>> r;
+        try {
+            r = redis.xreadGroup(group, consumer, params, Map.of(key, from));
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+                // Redis lost its data (restarted without persistence): recreate the groups, read next time
+                LOG.warn("Consumer group {} missing on {}: recreating it", group, key);
+                ensureGroups();
+                return List.of();
+            }
+            throw e;
+        }
+        List<StreamEntry> out = new ArrayList<>();
+        if (r != null) {
+            for (Map.Entry<String, List<StreamEntry>> stream : r) {
+                for (StreamEntry e : stream.getValue()) {
+                    // a pending entry deleted from the stream comes back without fields
+                    if (e != null && e.getFields() != null) {
+                        out.add(e);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Delivery<ClipJob> toJob(StreamEntry e) {
+        try {
+            return new Delivery<>(e.getID().toString(), parseJob(e.getFields()), null);
+        } catch (RuntimeException ex) {
+            return new Delivery<>(e.getID().toString(), null, "malformed job entry " + e.getID() + ": " + ex);
+        }
+    }
+
+    private static Delivery<ClipResult> toResult(StreamEntry e) {
+        try {
+            Map<String, String> f = e.getFields();
+            String status = f.get("status");
+            if (!"completed".equals(status) && !"failed".equals(status)) {
+                throw new IllegalArgumentException("status must be completed or failed, got " + status);
+            }
+            ClipResult r = new ClipResult(UUID.fromString(f.get("clipId")), UUID.fromString(f.get("jobId")),
+                    "completed".equals(status), emptyToNull(f.get("videoUrl")), emptyToNull(f.get("error")));
+            if (r.completed() && r.videoUrl() == null) {
+                throw new IllegalArgumentException("a completed result needs a videoUrl");
+            }
+            return new Delivery<>(e.getID().toString(), r, null);
+        } catch (RuntimeException ex) {
+            return new Delivery<>(e.getID().toString(), null, "malformed result entry " + e.getID() + ": " + ex.getMessage());
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,271 @@
+package com.vibecraft.pipeline.clips;
+
+import com.vibecraft.pipeline.storage.Jdbc;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+
+/**
+ * The clip ledger. Each row carries its current job id; every state change names the job it
+ * expects, so a late or repeated message about an older job changes nothing.
+ */
+public class ClipRepository {
+
+    /** Why a plan could not replace a song's clips. */
+    public enum PlanRefusal { NO_SONG, BUSY }
+
+    public static final class PlanRefused extends RuntimeException {
+        private final PlanRefusal reason;
+
+        PlanRefused(PlanRefusal reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        public PlanRefusal reason() {
+            return reason;
+        }
+    }
+
+    /** The outcome of a failure report. */
+    public enum FailureOutcome { RETRY_SCHEDULED, EXHAUSTED, STALE }
+
+    private static final String COLUMNS = "id, song_id, section_id, section_type, section_display_name, clip_index, "
+            + "start_sec, end_sec, duration_sec, start_beat, end_beat, fps, num_frames, status, attempts, max_attempts, "
+            + "next_attempt_at, error, prompt, style_seed, video_url, job_id, created_at, updated_at, completed_at";
+    private static final String IN_FLIGHT = "status IN ('queued', 'processing')";
+
+    private final Jdbc jdbc;
+    private final RetryPolicy retryPolicy;
+
+    public ClipRepository(DataSource dataSource, RetryPolicy retryPolicy) {
+        this.jdbc = new Jdbc(dataSource);
+        this.retryPolicy = retryPolicy;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** The song's style seed, chosen once and kept for every plan, clip and retry. */
+    public long styleSeed(UUID songId) {
+        jdbc.update("UPDATE songs SET style_seed = :seed WHERE id = :id AND style_seed IS NULL",
+                Map.of("seed", ThreadLocalRandom.current().nextLong(1, 1L << 31), "id", songId));
+        return jdbc.queryOne("SELECT style_seed FROM songs WHERE id = :id", Map.of("id", songId), rs -> rs.getLong(1))
+                .orElseThrow(() -> new PlanRefused(PlanRefusal.NO_SONG, "Song " + songId + " was not found."));
+    }
+
+    /**
+     * Replaces all clips of a song with new rows, each with a fresh job (status {@code queued}, not yet
+     * sent). Refused while any clip of the song is queued or processing. One transaction, with the
+     * song row locked, so two plans of one song cannot interleave.
+     */
+    public List<Clip> replaceClips(UUID songId, List<ClipDraft> drafts, long styleSeed) {
+        return jdbc.inTransaction(c -> {
+            boolean exists = !Jdbc.query(c, "SELECT id FROM songs WHERE id = :id FOR UPDATE", Map.of("id", songId),
+                    rs -> rs.getObject(1)).isEmpty();
+            if (!exists) {
+                throw new PlanRefused(PlanRefusal.NO_SONG, "Song " + songId + " was not found.");
+            }
+            long busy = Jdbc.query(c, "SELECT COUNT(*) FROM clips WHERE song_id = :id AND " + IN_FLIGHT,
+                    Map.of("id", songId), rs -> rs.getLong(1)).get(0);
+            if (busy > 0) {
+                throw new PlanRefused(PlanRefusal.BUSY, "Song " + songId + " still has " + busy
+                        + " clips queued or processing.");
+            }
+            Jdbc.update(c, "DELETE FROM clips WHERE song_id = :id", Map.of("id", songId));
+            OffsetDateTime now = Jdbc.now();
+            int index = 0;
+            for (ClipDraft d : drafts) {
+                PlannedClip p = d.plan();
+                Map<String, Object> m = new HashMap<>();
+                m.put("id", UUID.randomUUID());
+                m.put("songId", songId);
+                m.put("sectionId", p.sectionId());
+                m.put("sectionType", d.sectionType());
+                m.put("sectionDisplayName", d.sectionDisplayName());
+                m.put("clipIndex", index++);
+                m.put("startSec", p.startSec());
+                m.put("endSec", p.endSec());
+                m.put("durationSec", p.durationSec());
+                m.put("startBeat", p.startBeat());
+                m.put("endBeat", p.endBeat());
+                m.put("fps", p.fps());
+                m.put("numFrames", p.numFrames());
+                m.put("maxAttempts", retryPolicy.maxAttempts());
+                m.put("prompt", d.prompt());
+                m.put("seed", styleSeed);
+                m.put("jobId", UUID.randomUUID());
+                m.put("now", now);
+                Jdbc.update(c, "INSERT INTO clips (id, song_id, section_id, section_type, section_display_name, "
+                        + "clip_index, start_sec, end_sec, duration_sec, start_beat, end_beat, fps, num_frames, status, "
+                        + "attempts, max_attempts, prompt, style_seed, job_id, created_at, updated_at) VALUES (:id, "
+                        + ":songId, :sectionId, :sectionType, :sectionDisplayName, :clipIndex, :startSec, :endSec, "
+                        + ":durationSec, :startBeat, :endBeat, :fps, :numFrames, 'queued', 1, :maxAttempts, :prompt, "
+                        + ":seed, :jobId, :now, :now)", m);
+            }
+            Jdbc.update(c, "UPDATE songs SET clips_requested_at = NULL WHERE id = :id", Map.of("id", songId));
+            return Jdbc.query(c, "SELECT " + COLUMNS + " FROM clips WHERE song_id = :id ORDER BY clip_index",
+                    Map.of("id", songId), ClipRepository::map);
+        });
+    }
+
+    public List<Clip> findBySong(UUID songId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE song_id = :id ORDER BY clip_index",
+                Map.of("id", songId), ClipRepository::map);
+    }
+
+    public Optional<Clip> find(UUID clipId) {
+        return jdbc.queryOne("SELECT " + COLUMNS + " FROM clips WHERE id = :id", Map.of("id", clipId), ClipRepository::map);
+    }
+
+    /** The current job reached Redis. */
+    public void markSent(UUID jobId) {
+        jdbc.update("UPDATE clips SET job_sent_at = :now WHERE job_id = :jobId AND job_sent_at IS NULL",
+                Map.of("now", Jdbc.now(), "jobId", jobId));
+    }
+
+    /** Queued clips whose current job was never confirmed on the stream, older than {@code age}. */
+    public List<Clip> unsent(Duration age, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE status = 'queued' AND job_sent_at IS NULL "
+                        + "AND updated_at < :before ORDER BY updated_at LIMIT :limit",
+                Map.of("before", Jdbc.now().minus(age), "limit", limit), ClipRepository::map);
+    }
+
+    /** A worker took the job. @return false when the job is no longer this clip's current one. */
+    public boolean markProcessing(UUID clipId, UUID jobId) {
+        return jdbc.update("UPDATE clips SET status = 'processing', updated_at = :now WHERE id = :id "
+                + "AND job_id = :jobId AND status = 'queued'", Map.of("now", Jdbc.now(), "id", clipId, "jobId", jobId)) == 1;
+    }
+
+    /** @return false for an unknown clip or a stale job: nothing changes. */
+    public boolean complete(UUID clipId, UUID jobId, String videoUrl) {
+        OffsetDateTime now = Jdbc.now();
+        return jdbc.update("UPDATE clips SET status = 'completed', video_url = :url, error = NULL, "
+                + "next_attempt_at = NULL, completed_at = :now, updated_at = :now WHERE id = :id AND job_id = :jobId "
+                + "AND " + IN_FLIGHT, Map.of("url", videoUrl, "now", now, "id", clipId, "jobId", jobId)) == 1;
+    }
+
+    /**
+     * Records a failed attempt: with attempts left the clip waits for its backoff, otherwise it stays
+     * failed for good (and is then dead-lettered).
+     */
+    public FailureOutcome fail(UUID clipId, UUID jobId, String error) {
+        return jdbc.inTransaction(c -> {
+            List<int[]> rows = Jdbc.query(c, "SELECT attempts, max_attempts FROM clips WHERE id = :id AND job_id = :jobId "
+                    + "AND " + IN_FLIGHT + " FOR UPDATE", Map.of("id", clipId, "jobId", jobId),
+                    rs -> new int[] {rs.getInt(1), rs.getInt(2)});
+            if (rows.isEmpty()) {
+                return FailureOutcome.STALE;
+            }
+            int attempts = rows.get(0)[0];
+            boolean retry = attempts < rows.get(0)[1];
+            OffsetDateTime now = Jdbc.now();
+            Map<String, Object> m = new HashMap<>();
+            m.put("error", truncate(error));
+            m.put("next", retry ? now.plus(retryPolicy.delayAfter(attempts)) : null);
+            m.put("now", now);
+            m.put("id", clipId);
+            Jdbc.update(c, "UPDATE clips SET status = 'failed', error = :error, next_attempt_at = :next, "
+                    + "updated_at = :now WHERE id = :id", m);
+            return retry ? FailureOutcome.RETRY_SCHEDULED : FailureOutcome.EXHAUSTED;
+        });
+    }
+
+    /** Failed clips whose backoff has passed, with attempts left. */
+    public List<Clip> dueRetries(int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE status = 'failed' AND attempts < max_attempts "
+                + "AND next_attempt_at <= :now ORDER BY next_attempt_at LIMIT :limit",
+                Map.of("now", Jdbc.now(), "limit", limit), ClipRepository::map);
+    }
+
+    /**
+     * Gives the clip a new job (status {@code queued}, not yet sent), if its current job is still
+     * {@code expectedJobId} and its status is one of {@code fromStatuses}. Exactly one of several
+     * concurrent callers wins.
+     *
+     * @param resetAttempts true for a person's retry: a fresh round of attempts
+     * @return the clip with its new job, or empty when someone else changed it first
+     */
+    public Optional<Clip> reissue(UUID clipId, UUID expectedJobId, List<ClipStatus> fromStatuses, boolean resetAttempts) {
+        UUID newJob = UUID.randomUUID();
+        List<String> statuses = fromStatuses.stream().map(ClipStatus::value).toList();
+        Map<String, Object> m = new HashMap<>();
+        m.put("newJob", newJob);
+        m.put("now", Jdbc.now());
+        m.put("id", clipId);
+        m.put("oldJob", expectedJobId);
+        m.put("s0", statuses.get(0));
+        m.put("s1", statuses.size() > 1 ? statuses.get(1) : statuses.get(0));
+        int n = jdbc.update("UPDATE clips SET status = 'queued', job_id = :newJob, job_sent_at = NULL, error = NULL, "
+                + "video_url = NULL, next_attempt_at = NULL, dead_lettered_at = NULL, completed_at = NULL, "
+                + "attempts = " + (resetAttempts ? "1" : "attempts + 1") + ", updated_at = :now "
+                + "WHERE id = :id AND job_id = :oldJob AND status IN (:s0, :s1)", m);
+        return n == 1 ? find(clipId) : Optional.empty();
+    }
+
+    /** Out of attempts and not yet on the dead-letter stream. */
+    public List<Clip> awaitingDeadLetter(int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE status = 'failed' AND attempts >= max_attempts "
+                + "AND dead_lettered_at IS NULL ORDER BY updated_at LIMIT :limit", Map.of("limit", limit),
+                ClipRepository::map);
+    }
+
+    public void markDeadLettered(UUID clipId, UUID jobId) {
+        jdbc.update("UPDATE clips SET dead_lettered_at = :now WHERE id = :id AND job_id = :jobId",
+                Map.of("now", Jdbc.now(), "id", clipId, "jobId", jobId));
+    }
+
+    /** Songs whose clips were asked for (after analysis) but not planned yet, e.g. the service stopped. */
+    public List<UUID> songsAwaitingPlan(Duration age, int limit) {
+        return jdbc.query("SELECT id FROM songs WHERE clips_requested_at IS NOT NULL AND clips_requested_at < :before "
+                + "AND status = 'analyzed' ORDER BY clips_requested_at LIMIT :limit",
+                Map.of("before", Jdbc.now().minus(age), "limit", limit), rs -> rs.getObject(1, UUID.class));
+    }
+
+    public void requestPlan(UUID songId) {
+        jdbc.update("UPDATE songs SET clips_requested_at = :now WHERE id = :id", Map.of("now", Jdbc.now(), "id", songId));
+    }
+
+    private static Clip map(ResultSet rs) throws SQLException {
+        return new Clip(
+                rs.getObject("id", UUID.class),
+                rs.getObject("song_id", UUID.class),
+                rs.getString("section_id"),
+                rs.getString("section_type"),
+                rs.getString("section_display_name"),
+                rs.getInt("clip_index"),
+                rs.getDouble("start_sec"),
+                rs.getDouble("end_sec"),
+                rs.getDouble("duration_sec"),
+                Jdbc.intOrNull(rs, "start_beat"),
+                Jdbc.intOrNull(rs, "end_beat"),
+                rs.getInt("fps"),
+                rs.getInt("num_frames"),
+                ClipStatus.of(rs.getString("status")),
+                rs.getInt("attempts"),
+                rs.getInt("max_attempts"),
+                Jdbc.iso(rs.getObject("next_attempt_at", OffsetDateTime.class)),
+                rs.getString("error"),
+                rs.getString("prompt"),
+                rs.getLong("style_seed"),
+                rs.getString("video_url"),
+                rs.getObject("job_id", UUID.class),
+                Jdbc.iso(rs.getObject("created_at", OffsetDateTime.class)),
+                Jdbc.iso(rs.getObject("updated_at", OffsetDateTime.class)),
+                Jdbc.iso(rs.getObject("completed_at", OffsetDateTime.class)));
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 2000 ? s : s.substring(0, 1999) + "…";
+    }
+}

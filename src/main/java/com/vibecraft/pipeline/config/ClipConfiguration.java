@@ -1,0 +1,159 @@
+package com.vibecraft.pipeline.config;
+
+import com.vibecraft.pipeline.audio.AudioDecoder;
+import com.vibecraft.pipeline.clips.ClipJobQueue;
+import com.vibecraft.pipeline.clips.ClipPlanner;
+import com.vibecraft.pipeline.clips.ClipPrompts;
+import com.vibecraft.pipeline.clips.ClipRepository;
+import com.vibecraft.pipeline.clips.HttpClipGenerator;
+import com.vibecraft.pipeline.clips.PreviewClipGenerator;
+import com.vibecraft.pipeline.clips.RetryPolicy;
+import com.vibecraft.pipeline.clips.http.HttpVideoGenerator;
+import com.vibecraft.pipeline.clips.http.HttpVideoSettings;
+import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
+import com.vibecraft.pipeline.flow.ClipResultSteps;
+import com.vibecraft.pipeline.flow.ClipSteps;
+import com.vibecraft.pipeline.flow.ClipWorkerSteps;
+import com.vibecraft.pipeline.redis.RedisConnection;
+import com.vibecraft.pipeline.song.SongRepository;
+import com.vibecraft.pipeline.storage.DataDirectory;
+import com.zaxxer.hikari.HikariDataSource;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The clip side: planner, ledger, Redis queue, worker and generators, from {@code vibecraft.clips.*}. */
+@Configuration
+public class ClipConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClipConfiguration.class);
+
+    @Override
+    public void configure(CamelContext camelContext) {
+        ClipJobQueue queue = camelContext.getRegistry().lookupByNameAndType("clipJobQueue", ClipJobQueue.class);
+        try {
+            queue.ensureGroups();
+        } catch (RuntimeException e) {
+            // an external Redis that is down now: the pollers create the groups once it is back
+            LOG.warn("Redis consumer groups not created yet: {}", e.getMessage());
+        }
+        String generator = camelContext.resolvePropertyPlaceholders("{{vibecraft.clip-generator}}").trim();
+        if (!generator.equals("preview") && !generator.equals("http")) {
+            throw new IllegalArgumentException("vibecraft.clip-generator (VIBECRAFT_CLIP_GENERATOR) must be preview or http, got '"
+                    + generator + "'");
+        }
+        if (generator.equals("http")) {
+            camelContext.getRegistry().lookupByNameAndType("httpVideoGenerator", HttpClipGenerator.class);
+        }
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClipPlanner clipPlanner(@PropertyInject("vibecraft.clips.min-sec") double minSec,
+                                   @PropertyInject("vibecraft.clips.max-sec") double maxSec,
+                                   @PropertyInject("vibecraft.clips.fps") int fps,
+                                   @PropertyInject("vibecraft.clips.max-per-song") int maxPerSong) {
+        return new ClipPlanner(minSec, maxSec, fps, maxPerSong);
+    }
+
+    @BindToRegistry(lazy = true)
+    public RetryPolicy clipRetryPolicy(@PropertyInject("vibecraft.clips.max-attempts") int maxAttempts,
+                                       @PropertyInject("vibecraft.clips.retry.base-delay-sec") double baseSec,
+                                       @PropertyInject("vibecraft.clips.retry.factor") double factor,
+                                       @PropertyInject("vibecraft.clips.retry.max-delay-sec") double maxSec,
+                                       @PropertyInject("vibecraft.clips.retry.jitter") double jitter) {
+        return new RetryPolicy(maxAttempts, Duration.ofMillis(Math.round(baseSec * 1000)), factor,
+                Duration.ofMillis(Math.round(maxSec * 1000)), jitter);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClipRepository clipRepository(HikariDataSource dataSource, RetryPolicy clipRetryPolicy) {
+        return new ClipRepository(dataSource, clipRetryPolicy);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClipJobQueue clipJobQueue(RedisConnection redisConnection,
+                                     @PropertyInject("vibecraft.redis.prefix") String prefix) {
+        return new ClipJobQueue(redisConnection.jedis(), prefix);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClipSteps clipSteps(SongRepository songRepository, ClipRepository clipRepository, ClipJobQueue clipJobQueue,
+                               ClipPlanner clipPlanner, DataDirectory dataDirectory,
+                               @PropertyInject("vibecraft.clips.prompt-template") String template,
+                               @PropertyInject("vibecraft.public-base-url") String publicBaseUrl,
+                               @PropertyInject("vibecraft.instance-id") String instanceId,
+                               @PropertyInject("vibecraft.clips.visibility-timeout-sec") int visibilitySec) {
+        Settings.positive("vibecraft.clips.visibility-timeout-sec", visibilitySec);
+        return new ClipSteps(songRepository, clipRepository, clipJobQueue, clipPlanner, new ClipPrompts(template),
+                dataDirectory, publicBaseUrl, consumerName(instanceId), Duration.ofSeconds(visibilitySec));
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClipWorkerSteps clipWorkerSteps(ClipJobQueue clipJobQueue, ClipRepository clipRepository,
+                                           @PropertyInject("vibecraft.instance-id") String instanceId,
+                                           @PropertyInject("vibecraft.worker.concurrency") int concurrency) {
+        Settings.positive("vibecraft.worker.concurrency", concurrency);
+        return new ClipWorkerSteps(clipJobQueue, clipRepository, consumerName(instanceId) + "-worker", concurrency);
+    }
+
+    @BindToRegistry(lazy = true, destroyMethod = "shutdownNow")
+    public ExecutorService clipWorkerPool(@PropertyInject("vibecraft.worker.concurrency") int concurrency) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "clip-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClipResultSteps clipResultSteps(ClipJobQueue clipJobQueue, ClipRepository clipRepository, ClipSteps clipSteps,
+                                           @PropertyInject("vibecraft.instance-id") String instanceId) {
+        return new ClipResultSteps(clipJobQueue, clipRepository, clipSteps, consumerName(instanceId) + "-results");
+    }
+
+    @BindToRegistry(lazy = true)
+    public PreviewClipGenerator previewClipGenerator(SongRepository songRepository, DataDirectory dataDirectory,
+                                                     AudioDecoder audioDecoder, ClipSteps clipSteps) {
+        return new PreviewClipGenerator(songRepository, dataDirectory, audioDecoder, new PreviewClipRenderer(),
+                clipSteps::videoUrl);
+    }
+
+    @BindToRegistry(lazy = true)
+    public HttpClipGenerator httpVideoGenerator(@PropertyInject("vibecraft.video.base-url") String baseUrl,
+                                                @PropertyInject("vibecraft.video.api-token") String token,
+                                                @PropertyInject("vibecraft.video.model") String model,
+                                                @PropertyInject("vibecraft.video.request-timeout-sec") int requestSec,
+                                                @PropertyInject("vibecraft.video.poll-interval-ms") int pollMs,
+                                                @PropertyInject("vibecraft.video.deadline-sec") int deadlineSec) {
+        if (baseUrl == null || baseUrl.isBlank()) {
+            return new HttpClipGenerator(null);
+        }
+        return new HttpClipGenerator(new HttpVideoGenerator(new HttpVideoSettings(baseUrl, token, model,
+                Duration.ofSeconds(requestSec), Duration.ofMillis(pollMs), Duration.ofSeconds(deadlineSec))));
+    }
+
+    /** This instance's name in the consumer groups: the configured id, or host and process id. */
+    static String consumerName(String instanceId) {
+        if (instanceId != null && !instanceId.isBlank()) {
+            return instanceId.trim();
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "host";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

@@ -1,0 +1,71 @@
+package com.vibecraft.pipeline.flow;
+
+import com.vibecraft.pipeline.clips.ClipJobQueue;
+import com.vibecraft.pipeline.clips.ClipJobQueue.Delivery;
+import com.vibecraft.pipeline.clips.ClipRepository;
+import com.vibecraft.pipeline.clips.ClipResult;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * routes/clip-results.camel.yaml: worker results update the ledger. Unknown clips, stale jobs and
+ * malformed entries are logged and acknowledged; a database error leaves the entry pending, so it is
+ * read again on the next poll.
+ */
+public class ClipResultSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClipResultSteps.class);
+
+    private final ClipJobQueue queue;
+    private final ClipRepository clips;
+    private final ClipSteps clipSteps;
+    private final String consumerName;
+
+    public ClipResultSteps(ClipJobQueue queue, ClipRepository clips, ClipSteps clipSteps, String consumerName) {
+        this.queue = queue;
+        this.clips = clips;
+        this.clipSteps = clipSteps;
+        this.consumerName = consumerName;
+    }
+
+    public List<Delivery<ClipResult>> take() {
+        return queue.readResults(consumerName, 50, 1000);
+    }
+
+    public void apply(Delivery<ClipResult> d) {
+        if (d.malformed()) {
+            LOG.warn("Ignoring {}", d.problem());
+        } else {
+            ClipResult r = d.message();
+            if (r.completed()) {
+                if (clips.complete(r.clipId(), r.jobId(), r.videoUrl())) {
+                    LOG.info("Clip {} completed (job {})", r.clipId(), r.jobId());
+                } else {
+                    LOG.info("Ignoring a completed result for clip {} job {}: unknown clip or not its current job",
+                            r.clipId(), r.jobId());
+                }
+            } else {
+                switch (clips.fail(r.clipId(), r.jobId(), r.error())) {
+                    case RETRY_SCHEDULED -> LOG.info("Clip {} failed (job {}): {}; will retry", r.clipId(), r.jobId(), r.error());
+                    case EXHAUSTED -> {
+                        LOG.warn("Clip {} failed (job {}) with no attempts left: {}", r.clipId(), r.jobId(), r.error());
+                        tryDeadLetter();
+                    }
+                    case STALE -> LOG.info("Ignoring a failed result for clip {} job {}: unknown clip or not its current job",
+                            r.clipId(), r.jobId());
+                }
+            }
+        }
+        queue.ackResult(d.entryId());
+    }
+
+    private void tryDeadLetter() {
+        try {
+            clipSteps.deadLetterExhausted();
+        } catch (RuntimeException e) {
+            // the retry sweeper dead-letters it later
+            LOG.warn("Dead-lettering postponed: {}", e.getMessage());
+        }
+    }
+}

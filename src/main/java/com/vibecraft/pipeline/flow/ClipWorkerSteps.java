@@ -1,0 +1,97 @@
+package com.vibecraft.pipeline.flow;
+
+import com.vibecraft.pipeline.clips.ClipJob;
+import com.vibecraft.pipeline.clips.ClipJobQueue;
+import com.vibecraft.pipeline.clips.ClipJobQueue.Delivery;
+import com.vibecraft.pipeline.clips.ClipRepository;
+import com.vibecraft.pipeline.clips.ClipResult;
+import com.vibecraft.pipeline.clips.GeneratedClip;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in worker (routes/clip-worker.camel.yaml) follows the same protocol as any external one:
+ * read with XREADGROUP, generate, publish the result on the results stream, then XACK.
+ */
+public class ClipWorkerSteps {
+
+    static final String ENTRY_ID = "clipJobEntryId";
+    static final String SKIP = "clipJobSkip";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClipWorkerSteps.class);
+
+    private final ClipJobQueue queue;
+    private final ClipRepository clips;
+    private final String consumerName;
+    private final int concurrency;
+
+    public ClipWorkerSteps(ClipJobQueue queue, ClipRepository clips, String consumerName, int concurrency) {
+        this.queue = queue;
+        this.clips = clips;
+        this.consumerName = consumerName;
+        this.concurrency = concurrency;
+    }
+
+    /** Up to {@code concurrency} new jobs, waiting at most a second for the first. */
+    public List<Delivery<ClipJob>> take() {
+        return queue.readJobs(consumerName, concurrency, 1000);
+    }
+
+    /** Marks the clip processing; a malformed or stale job is acknowledged and skipped. */
+    public ClipJob begin(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Delivery<ClipJob> d = exchange.getMessage().getBody(Delivery.class);
+        exchange.setProperty(ENTRY_ID, d.entryId());
+        if (d.malformed()) {
+            LOG.warn("Skipping {}", d.problem());
+            skip(exchange, d.entryId());
+            return null;
+        }
+        ClipJob job = d.message();
+        if (!clips.markProcessing(job.clipId(), job.jobId())) {
+            LOG.info("Clip {} job {} is no longer current (retried, re-planned or done): skipped", job.clipId(), job.jobId());
+            skip(exchange, d.entryId());
+            return job;
+        }
+        LOG.info("Clip {} processing (job {}, attempt {})", job.clipId(), job.jobId(), job.attempt());
+        exchange.setProperty(SKIP, false);
+        return job;
+    }
+
+    private void skip(Exchange exchange, String entryId) {
+        queue.ackJob(entryId);
+        exchange.setProperty(SKIP, true);
+    }
+
+    /** The generator's video (body) becomes a completed result; then the job is acknowledged. */
+    public void succeeded(Exchange exchange) {
+        ClipJob job = exchange.getProperty("clipJob", ClipJob.class);
+        GeneratedClip clip = exchange.getMessage().getBody(GeneratedClip.class);
+        queue.publishResult(ClipResult.completed(job.clipId(), job.jobId(), clip.videoUrl()));
+        queue.ackJob(exchange.getProperty(ENTRY_ID, String.class));
+    }
+
+    /** The generator failed: a failed result with its reason; then the job is acknowledged. */
+    public void failed(Exchange exchange) {
+        ClipJob job = exchange.getProperty("clipJob", ClipJob.class);
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String error = e == null || e.getMessage() == null ? "clip generation failed" : e.getMessage();
+        LOG.warn("Clip {} job {} failed: {}", job == null ? "?" : job.clipId(), job == null ? "?" : job.jobId(), error);
+        if (job != null) {
+            queue.publishResult(ClipResult.failed(job.clipId(), job.jobId(), error));
+        }
+        String entry = exchange.getProperty(ENTRY_ID, String.class);
+        if (entry != null) {
+            queue.ackJob(entry);
+        }
+    }
+
+    /** The http generator's breaker is open: fail fast; the backoff brings the clip back later. */
+    public void generatorUnavailable(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        throw new IllegalStateException("The video generator is unavailable"
+                + (e != null && e.getMessage() != null ? ": " + e.getMessage() : " (circuit breaker open)"));
+    }
+}

@@ -1,0 +1,108 @@
+package com.vibecraft.pipeline.storage;
+
+import com.vibecraft.pipeline.song.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Small JDBC helpers over {@link NamedSql}: queries, updates and transactions with named parameters. */
+public final class Jdbc {
+
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+
+    public Jdbc(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public <T> List<T> query(String sql, Map<String, ?> params, RowMapper<T> mapper) {
+        return inConnection(c -> query(c, sql, params, mapper), "read");
+    }
+
+    public <T> Optional<T> queryOne(String sql, Map<String, ?> params, RowMapper<T> mapper) {
+        List<T> rows = query(sql, params, mapper);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public int update(String sql, Map<String, ?> params) {
+        return inConnection(c -> update(c, sql, params), "write");
+    }
+
+    public static <T> List<T> query(Connection c, String sql, Map<String, ?> params, RowMapper<T> mapper)
+            throws SQLException {
+        try (PreparedStatement ps = NamedSql.of(sql).prepare(c, params); ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(mapper.map(rs));
+            }
+            return out;
+        }
+    }
+
+    public static int update(Connection c, String sql, Map<String, ?> params) throws SQLException {
+        try (PreparedStatement ps = NamedSql.of(sql).prepare(c, params)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("Database transaction failed", e);
+        }
+    }
+
+    private <T> T inConnection(Work<T> work, String what) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StorageException("Could not " + what + " the database", e);
+        }
+    }
+
+    /** Now, at the microsecond precision both H2 and PostgreSQL keep. */
+    public static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+
+    public static String iso(OffsetDateTime t) {
+        return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+
+    public static Integer intOrNull(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+}

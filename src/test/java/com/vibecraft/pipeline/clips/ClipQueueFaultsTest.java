@@ -1,0 +1,198 @@
+package com.vibecraft.pipeline.clips;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.TestAudio;
+import com.vibecraft.pipeline.support.TestEnvironment;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
+import redis.embedded.core.RedisServerBuilder;
+
+/**
+ * With the built-in worker off, jobs wait on the stream; a Redis the test stops during planning
+ * loses no clip (the relay sends every job once it is back); a worker that reads a job and dies is
+ * replaced after the visibility timeout.
+ */
+@CamelMainTest(mainClass = App.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClipQueueFaultsTest {
+
+    static final int RATE = 22050;
+    static int redisPort;
+    static Path redisDir;
+    static RedisServer redisServer;
+    static JedisPooled jedis;
+
+    @BeforeAll
+    static void environment() throws Exception {
+        redisPort = TestEnvironment.freePort();
+        redisDir = Files.createTempDirectory("vibecraft-outage-redis-");
+        startRedis();
+        jedis = new JedisPooled(URI.create("redis://127.0.0.1:" + redisPort));
+        Map<String, String> props = new HashMap<>();
+        props.put("vibecraft.redis.url", "redis://127.0.0.1:" + redisPort);
+        props.put("vibecraft.worker.enabled", "false");
+        props.put("vibecraft.clips.visibility-timeout-sec", "2");
+        props.put("vibecraft.clips.reclaim-poll-ms", "300");
+        props.put("vibecraft.clips.relay-poll-ms", "300");
+        TestEnvironment.prepare("faults", props);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        jedis.close();
+        redisServer.stop();
+    }
+
+    /** A Redis the test owns, on a fixed port, without persistence: a restart comes back empty. */
+    static void startRedis() throws IOException {
+        redisServer = new RedisServerBuilder()
+                .executableProvider(ExecutableProvider.newJarResourceProvider(redisDir.toFile()))
+                .bind("127.0.0.1").port(redisPort).setting("save \"\"").setting("appendonly no").build();
+        redisServer.start();
+    }
+
+    static String base() {
+        return TestEnvironment.baseUrl();
+    }
+
+    private static String uploadAndAwaitAnalysis(double seconds) {
+        byte[] wav = TestAudio.wav(TestAudio.abab(RATE, System.nanoTime()), RATE);
+        if (seconds < 60) {
+            wav = TestAudio.wav(java.util.Arrays.copyOf(TestAudio.abab(RATE, System.nanoTime()), (int) (RATE * seconds)), RATE);
+        }
+        String id = Http.upload(base(), "song.wav", wav).json().path("id").asText();
+        Http.awaitSong(base(), id, Duration.ofSeconds(60), "analyzed");
+        return id;
+    }
+
+    private static JsonNode awaitStatus(String songId, java.util.function.Predicate<JsonNode> done) throws Exception {
+        return ClipFlowTest.awaitClips(songId, Duration.ofSeconds(30), done);
+    }
+
+    private static List<StreamEntry> entries(String songId) {
+        return jedis.xrange("vibecraft:clip-jobs", (StreamEntryID) null, (StreamEntryID) null).stream()
+                .filter(e -> songId.equals(e.getFields().get("songId"))).toList();
+    }
+
+    @Test
+    @Order(1)
+    void withTheWorkerOffJobsWaitOnTheStream() throws Exception {
+        String songId = uploadAndAwaitAnalysis(60);
+        JsonNode s = awaitStatus(songId, x -> x.path("totalClips").asInt() > 0);
+        int total = s.path("totalClips").asInt();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (entries(songId).size() < total && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(total, entries(songId).size());
+        Thread.sleep(1000);
+        JsonNode later = Http.get(base() + "/api/v1/songs/" + songId + "/clips/status").json();
+        assertEquals(total, later.path("queuedClips").asInt(), "nobody works on them");
+        assertEquals(0L, jedis.xpending("vibecraft:clip-jobs", "clip-workers").getTotal());
+    }
+
+    @Test
+    @Order(2)
+    void redisDownDuringPlanningLosesNoClipAndDuplicatesNone() throws Exception {
+        // a song analysed and planned (automatically, after its analysis) while Redis is down
+        JsonNode clips = null;
+        String second;
+        redisServer.stop();
+        try {
+            byte[] wav = TestAudio.wav(TestAudio.abab(RATE, System.nanoTime()), RATE);
+            second = Http.upload(base(), "during-outage.wav", wav).json().path("id").asText();
+            Http.awaitSong(base(), second, Duration.ofSeconds(60), "analyzed");
+            clips = awaitStatus(second, x -> x.path("totalClips").asInt() > 0);
+            Thread.sleep(1000);
+        } finally {
+            startRedis();
+        }
+        int total = clips.path("totalClips").asInt();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (entries(second).size() < total && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        List<StreamEntry> sent = entries(second);
+        assertEquals(total, sent.size(), "every clip got its job after Redis returned");
+        Set<String> clipIds = new HashSet<>();
+        sent.forEach(e -> clipIds.add(e.getFields().get("clipId")));
+        assertEquals(total, clipIds.size(), "one job per clip, no duplicates");
+        Thread.sleep(1000);
+        assertEquals(total, entries(second).size(), "the relay does not send them again");
+        JsonNode after = Http.get(base() + "/api/v1/songs/" + second + "/clips").json();
+        assertEquals(total, after.size(), "the ledger holds each clip once");
+    }
+
+    @Test
+    @Order(3)
+    void aJobWhoseWorkerDiedIsReclaimedAfterTheVisibilityTimeout() throws Exception {
+        String songId = uploadAndAwaitAnalysis(12);
+        awaitStatus(songId, x -> x.path("totalClips").asInt() > 0);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (entries(songId).isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        // a worker reads everything new, and dies without acknowledging
+        List<Map.Entry<String, List<StreamEntry>>> read = jedis.xreadGroup("clip-workers", "doomed-worker",
+                XReadGroupParams.xReadGroupParams().count(1000),
+                Map.of("vibecraft:clip-jobs", StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        StreamEntry taken = read.get(0).getValue().stream()
+                .filter(e -> songId.equals(e.getFields().get("songId"))).findFirst().orElseThrow();
+        String clipId = taken.getFields().get("clipId");
+        String oldJob = taken.getFields().get("jobId");
+
+        JsonNode clip = null;
+        deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            clip = findClip(songId, clipId);
+            if (!oldJob.equals(clip.path("jobId").asText())) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertNotEquals(oldJob, clip.path("jobId").asText(), "the stalled job was replaced");
+        assertEquals(2, clip.path("attempts").asInt(), "the stall counts as an attempt");
+        assertEquals("queued", clip.path("status").asText());
+        String newJob = clip.path("jobId").asText();
+        assertEquals(1, entries(songId).stream().filter(e -> newJob.equals(e.getFields().get("jobId"))).count(),
+                "re-delivered as a new entry");
+    }
+
+    private static JsonNode findClip(String songId, String clipId) {
+        for (JsonNode c : Http.get(base() + "/api/v1/songs/" + songId + "/clips").json()) {
+            if (clipId.equals(c.path("id").asText())) {
+                return c;
+            }
+        }
+        throw new AssertionError("no clip " + clipId);
+    }
+}

@@ -1,0 +1,40 @@
+package com.vibecraft.pipeline.support;
+
+import com.vibecraft.pipeline.redis.EmbeddedRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import redis.clients.jedis.JedisPooled;
+
+/** A real Redis for tests of Redis-backed classes: the machine's (CI passes -Dtest.redis.url) or an embedded one. */
+public final class TestRedis implements AutoCloseable {
+
+    private final EmbeddedRedis embedded;
+    private final JedisPooled jedis;
+
+    private TestRedis(EmbeddedRedis embedded, JedisPooled jedis) {
+        this.embedded = embedded;
+        this.jedis = jedis;
+    }
+
+    public static TestRedis start() throws Exception {
+        String url = System.getProperty("test.redis.url", "");
+        if (!url.isBlank()) {
+            return new TestRedis(null, new JedisPooled(java.net.URI.create(url)));
+        }
+        Path dir = Files.createTempDirectory("vibecraft-test-redis-");
+        EmbeddedRedis redis = EmbeddedRedis.start(dir);
+        return new TestRedis(redis, new JedisPooled(java.net.URI.create(redis.url())));
+    }
+
+    public JedisPooled jedis() {
+        return jedis;
+    }
+
+    @Override
+    public void close() {
+        jedis.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}
