@@ -43,7 +43,8 @@ public class ApiErrors {
         }
     }
 
-    public static ApiError toError(Throwable e) {
+    public static ApiError toError(Throwable thrown) {
+        Throwable e = meaningful(thrown);
         if (e instanceof ApiException a) {
             return error(a.status(), a.getMessage());
         }
@@ -60,6 +61,20 @@ public class ApiErrors {
             return error(503, "The database is not available right now; try again shortly.");
         }
         return error(500, "Something went wrong on our side; the error has been logged.");
+    }
+
+    /** Expression and bean-invocation wrappers hide the real exception in their cause. */
+    private static Throwable meaningful(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof ApiException || t instanceof IngestException || t instanceof StorageException
+                    || t instanceof java.sql.SQLTransientConnectionException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return thrown;
     }
 
     public static ApiError error(int status, String detail) {

@@ -4,9 +4,9 @@ import com.vibecraft.pipeline.clips.http.HttpVideoGenerator;
 import com.vibecraft.pipeline.clips.http.VideoGenerationException;
 
 /**
- * The {@code http} generator as the worker sees it: a remote predictions API, where a failure of
- * the job itself becomes {@link ClipRejectedException} and only the service's faults reach the
- * circuit breaker as failures.
+ * The {@code http} generator as the worker sees it: a remote predictions API. A failure of the job
+ * itself (the prediction failed or was canceled) is returned as a rejection; only the service's
+ * faults are thrown, so only they count in the circuit breaker around this call.
  */
 public class HttpClipGenerator implements ClipGenerator {
 
@@ -26,7 +26,7 @@ public class HttpClipGenerator implements ClipGenerator {
             return client.generate(job);
         } catch (VideoGenerationException e) {
             if (!e.retryable()) {
-                throw new ClipRejectedException(e.getMessage(), e);
+                return GeneratedClip.rejected(e.getMessage());
             }
             throw e;
         }

@@ -139,8 +139,13 @@ public class ClipConfiguration implements CamelConfiguration {
         if (baseUrl == null || baseUrl.isBlank()) {
             return new HttpClipGenerator(null);
         }
-        return new HttpClipGenerator(new HttpVideoGenerator(new HttpVideoSettings(baseUrl, token, model,
-                Duration.ofSeconds(requestSec), Duration.ofMillis(pollMs), Duration.ofSeconds(deadlineSec))));
+        try {
+            return new HttpClipGenerator(new HttpVideoGenerator(new HttpVideoSettings(baseUrl, token, model,
+                    Duration.ofSeconds(requestSec), Duration.ofMillis(pollMs), Duration.ofSeconds(deadlineSec))));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The http clip generator settings (vibecraft.video.*, VIBECRAFT_VIDEO_*) "
+                    + "are unusable: " + e.getMessage(), e);
+        }
     }
 
     /** This instance's name in the consumer groups: the configured id, or host and process id. */

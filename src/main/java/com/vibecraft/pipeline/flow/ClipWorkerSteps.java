@@ -65,11 +65,19 @@ public class ClipWorkerSteps {
         exchange.setProperty(SKIP, true);
     }
 
-    /** The generator's video (body) becomes a completed result; then the job is acknowledged. */
-    public void succeeded(Exchange exchange) {
+    /** The generator's answer (body) becomes a completed or failed result; then the job is acknowledged. */
+    public void finished(Exchange exchange) {
         ClipJob job = exchange.getProperty("clipJob", ClipJob.class);
         GeneratedClip clip = exchange.getMessage().getBody(GeneratedClip.class);
-        queue.publishResult(ClipResult.completed(job.clipId(), job.jobId(), clip.videoUrl()));
+        if (clip == null) {
+            throw new IllegalStateException("the generator returned nothing");
+        }
+        if (clip.isRejected()) {
+            LOG.warn("Clip {} job {} refused by the generator: {}", job.clipId(), job.jobId(), clip.rejection());
+            queue.publishResult(ClipResult.failed(job.clipId(), job.jobId(), clip.rejection()));
+        } else {
+            queue.publishResult(ClipResult.completed(job.clipId(), job.jobId(), clip.videoUrl()));
+        }
         queue.ackJob(exchange.getProperty(ENTRY_ID, String.class));
     }
 

@@ -99,6 +99,14 @@ class ClipQueueFaultsTest {
     }
 
     private static List<StreamEntry> entries(String songId) {
+        try {
+            return readEntries(songId);
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            return readEntries(songId); // a pooled connection from before the restart
+        }
+    }
+
+    private static List<StreamEntry> readEntries(String songId) {
         return jedis.xrange("vibecraft:clip-jobs", (StreamEntryID) null, (StreamEntryID) null).stream()
                 .filter(e -> songId.equals(e.getFields().get("songId"))).toList();
     }

@@ -55,6 +55,7 @@ class ClipRetryTest {
         p.put("vibecraft.clip-generator", "http");
         p.put("vibecraft.video.base-url", api.baseUrl());
         p.put("vibecraft.video.api-token", "secret-video-token");
+        p.put("vibecraft.video.model", "test/video-model");
         p.put("vibecraft.video.poll-interval-ms", "20");
         p.put("vibecraft.video.deadline-sec", "5");
         p.put("vibecraft.video.breaker.window-size", "4");
