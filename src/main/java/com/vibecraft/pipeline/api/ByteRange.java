@@ -36,15 +36,15 @@ public record ByteRange(long start, long end) {
             long start;
             long end;
             if (a.isEmpty()) {
-                long suffix = Long.parseLong(b);
+                long suffix = parseClamped(b);
                 if (suffix <= 0) {
                     throw unsatisfiable(size);
                 }
                 start = Math.max(0, size - suffix);
                 end = size - 1;
             } else {
-                start = Long.parseLong(a);
-                end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+                start = parseClamped(a);
+                end = b.isEmpty() ? size - 1 : Math.min(parseClamped(b), size - 1);
             }
             if (start < 0 || start >= size || end < start) {
                 throw unsatisfiable(size);
@@ -52,6 +52,18 @@ public record ByteRange(long start, long end) {
             return Optional.of(new ByteRange(start, end));
         } catch (NumberFormatException e) {
             throw unsatisfiable(size);
+        }
+    }
+
+    /** A position of only digits beyond what a long holds is simply "past the end". */
+    private static long parseClamped(String digits) {
+        if (!digits.matches("\\d+")) {
+            throw new NumberFormatException(digits);
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -2,6 +2,8 @@ package com.vibecraft.pipeline.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.lang.reflect.Field;
 import org.apache.camel.CamelContext;
@@ -11,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Errors the HTTP server answers before any route runs (body over the limit, unknown path, wrong
- * method) get the same JSON error shape as the routes' errors instead of Vert.x's plain text.
+ * What the HTTP server does before any route runs: only song uploads may send large bodies (every
+ * other request body is held in memory, so it is capped small), and the errors it answers itself
+ * (body over the limit, unknown path, wrong method) get the same JSON error shape as the routes'.
  */
 public final class HttpErrorResponses {
 
@@ -22,15 +25,30 @@ public final class HttpErrorResponses {
     private HttpErrorResponses() {
     }
 
+    /** Bodies of requests other than a multipart song upload: JSON at most, never audio. */
+    public static final long SMALL_BODY_BYTES = 64 * 1024;
+    static final String DETAIL = "vibecraftErrorDetail";
+
     public static void install(CamelContext context, long maxUploadBytes) {
         Router router = mainRouter(context);
         if (router == null) {
             return;
         }
+        // before the body handler: it would buffer any body up to the upload limit in memory
+        router.route().order(-1000).handler(ctx -> {
+            HttpServerRequest req = ctx.request();
+            if (!isSongUpload(req) && !smallBody(req)) {
+                ctx.put(DETAIL, "Only song uploads (multipart/form-data to POST /api/v1/songs) may send more than "
+                        + SMALL_BODY_BYTES + " bytes, with a Content-Length.");
+                ctx.fail(413);
+                return;
+            }
+            ctx.next();
+        });
         on(router, 413, "The upload is larger than the limit of " + maxUploadBytes + " bytes.");
         on(router, 404, "No such endpoint; see /api/v1/songs.");
         on(router, 405, "This endpoint does not support that HTTP method.");
-        on(router, 400, "The request could not be read.");
+        on(router, 400, "The request could not be read (malformed, or a form field over 8 KB).");
     }
 
     /**
@@ -54,14 +72,27 @@ public final class HttpErrorResponses {
         return VertxPlatformHttpRouter.lookup(context);
     }
 
-    private static void on(Router router, int status, String detail) {
-        String body;
-        try {
-            body = JSON.writeValueAsString(ApiErrors.error(status, detail));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    static boolean isSongUpload(HttpServerRequest req) {
+        String type = req.getHeader("Content-Type");
+        return req.method() == HttpMethod.POST && req.path() != null && req.path().replaceAll("/+$", "").equals("/api/v1/songs")
+                && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
+    }
+
+    static boolean smallBody(HttpServerRequest req) {
+        String length = req.getHeader("Content-Length");
+        if (length == null) {
+            return req.getHeader("Transfer-Encoding") == null; // no body at all
         }
+        try {
+            return Long.parseLong(length.trim()) <= SMALL_BODY_BYTES;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void on(Router router, int status, String detail) {
         router.errorHandler(status, ctx -> {
+            String body = json(status, ctx.get(DETAIL) != null ? ctx.get(DETAIL) : detail);
             if (!ctx.response().ended() && !ctx.response().headWritten()) {
                 ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
                 if (status == 413) {
@@ -73,5 +104,13 @@ public final class HttpErrorResponses {
                 }
             }
         });
+    }
+
+    private static String json(int status, String detail) {
+        try {
+            return JSON.writeValueAsString(ApiErrors.error(status, detail));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -6,6 +6,7 @@ import com.vibecraft.pipeline.ingest.SongIngestService;
 import com.vibecraft.pipeline.song.Song;
 import com.vibecraft.pipeline.song.SongAnalysis;
 import com.vibecraft.pipeline.song.SongRepository;
+import com.vibecraft.pipeline.song.SongStatus;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import jakarta.activation.DataHandler;
 import java.io.File;
@@ -50,7 +51,8 @@ public class SongApi {
             if (files.isEmpty()) {
                 throw ApiException.badRequest("No file: send the audio as the multipart/form-data field 'file'.");
             }
-            if (files.size() > 1) {
+            Integer parts = msg.getHeader("CamelAttachmentsSize", Integer.class);
+            if (files.size() > 1 || parts != null && parts > 1) {
                 throw ApiException.badRequest("Send exactly one file, in the multipart field 'file'.");
             }
             DataHandler dh = files.get(FILE_FIELD);
@@ -85,6 +87,7 @@ public class SongApi {
         IngestResult r = ingest.ingest(staged, msg.getHeader("originalFilename", String.class),
                 msg.getHeader("title", String.class), consume);
         msg.setHeader("songCreated", r.created());
+        msg.setHeader("startAnalysis", r.created() || r.song().status() == SongStatus.UPLOADED);
         msg.setHeader(AnalysisHeaders.SONG_ID, r.song().id());
         return r.song();
     }

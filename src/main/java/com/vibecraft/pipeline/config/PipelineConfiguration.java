@@ -137,10 +137,10 @@ public class PipelineConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public AnalysisSteps analysisSteps(SongRepository songRepository, DataDirectory dataDirectory,
                                        AudioDecoder audioDecoder, LocalStructureDetector localStructureDetector,
-                                       AnalysisAssembler analysisAssembler,
+                                       AnalysisAssembler analysisAssembler, AudjustSettings audjustSettings,
                                        @PropertyInject("vibecraft.upload.max-duration-sec") double maxDuration) {
         return new AnalysisSteps(songRepository, dataDirectory, audioDecoder, localStructureDetector,
-                analysisAssembler, maxDuration);
+                analysisAssembler, maxDuration, audjustSettings);
     }
 
     @BindToRegistry(lazy = true)

@@ -6,6 +6,8 @@ import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.RawSegment;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
+import com.vibecraft.pipeline.audjust.AudjustFailures;
+import com.vibecraft.pipeline.audjust.AudjustSettings;
 import com.vibecraft.pipeline.song.Song;
 import com.vibecraft.pipeline.song.SongAnalysis;
 import com.vibecraft.pipeline.song.SongRepository;
@@ -41,17 +43,20 @@ public class AnalysisSteps {
     private final LocalStructureDetector detector;
     private final AnalysisAssembler assembler;
     private final double maxDurationSec;
+    private final AudjustSettings audjust;
     /** Built before the routes start, so before this run has queued any song. */
     private final OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
 
     public AnalysisSteps(SongRepository songs, DataDirectory dataDirectory, AudioDecoder decoder,
-                         LocalStructureDetector detector, AnalysisAssembler assembler, double maxDurationSec) {
+                         LocalStructureDetector detector, AnalysisAssembler assembler, double maxDurationSec,
+                         AudjustSettings audjust) {
         this.songs = songs;
         this.dataDirectory = dataDirectory;
         this.decoder = decoder;
         this.detector = detector;
         this.assembler = assembler;
         this.maxDurationSec = maxDurationSec;
+        this.audjust = audjust;
     }
 
     /** Songs an earlier run left unfinished (a crash mid-analysis, or never queued). */
@@ -62,6 +67,8 @@ public class AnalysisSteps {
     /** Loads the song and decodes its audio; the song is already {@code analyzing}. */
     public void begin(Exchange exchange) throws Exception {
         UUID id = songId(exchange);
+        // kept as a property: the Audjust route sends no header of ours to the outside
+        exchange.setProperty(SONG_ID, id);
         Song song = songs.findById(id).orElseThrow(() -> new IllegalStateException("Song " + id + " no longer exists"));
         Path file = dataDirectory.resolve(song.storagePath());
         DecodedAudio audio = decoder.decode(file, maxDurationSec);
@@ -82,7 +89,7 @@ public class AnalysisSteps {
         return result.segments();
     }
 
-    /** Why the breaker fell back: the call's error, a timeout, or the breaker being open. */
+    /** Why the breaker fell back: the call's error, a timeout, or the breaker being open; safe to show. */
     public String audjustFailure(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (e == null) {
@@ -90,7 +97,7 @@ public class AnalysisSteps {
         }
         String reason;
         if (e != null && e.getMessage() != null && !e.getMessage().isBlank()) {
-            reason = e.getMessage();
+            reason = AudjustFailures.describe(e, audjust);
         } else if (flag(exchange, ExchangePropertyKey.CIRCUIT_BREAKER_RESPONSE_SHORT_CIRCUITED)) {
             reason = "the circuit breaker audjust-breaker is OPEN";
         } else if (flag(exchange, ExchangePropertyKey.CIRCUIT_BREAKER_RESPONSE_TIMED_OUT)) {
@@ -130,13 +137,35 @@ public class AnalysisSteps {
     public void fail(Exchange exchange) {
         UUID id = songId(exchange);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = e == null ? "Analysis failed" : "Analysis failed: " + e.getMessage();
+        String message = "Analysis failed: " + failureText(e);
         LOG.warn("Song {} failed: {}", id, message);
         songs.markFailed(id, message);
     }
 
+    /** A reason for the song's error field: no server paths, no stack traces. */
+    static String failureText(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.NoSuchFileException) {
+                return "the stored audio file is missing.";
+            }
+            if (t instanceof java.nio.file.AccessDeniedException) {
+                return "the stored audio file cannot be read.";
+            }
+            if (t instanceof com.vibecraft.pipeline.audio.UndecodableAudioException) {
+                return t.getMessage();
+            }
+            if (t instanceof com.vibecraft.pipeline.song.StorageException) {
+                return "the database was not available.";
+            }
+        }
+        return e == null || e.getMessage() == null ? "unexpected error" : e.getMessage();
+    }
+
     private static UUID songId(Exchange exchange) {
-        Object v = exchange.getMessage().getHeader(SONG_ID);
+        Object v = exchange.getProperty(SONG_ID);
+        if (v == null) {
+            v = exchange.getMessage().getHeader(SONG_ID);
+        }
         return v instanceof UUID u ? u : UUID.fromString(String.valueOf(v));
     }
 }

@@ -130,7 +130,8 @@ public class SongIngestService {
     private static String sanitizeTitle(String title) {
         String t = title.codePoints().filter(cp -> !Character.isISOControl(cp))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
-        return t.length() > 300 ? t.substring(0, 300) : t;
+        // cut by code points, so an emoji is never split in half
+        return t.codePointCount(0, t.length()) > 300 ? t.substring(0, t.offsetByCodePoints(0, 300)) : t;
     }
 
     private void store(Path source, Path target, boolean move) {

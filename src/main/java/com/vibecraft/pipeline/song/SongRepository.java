@@ -92,8 +92,8 @@ public class SongRepository {
      * @return false when the song is missing or already being analysed
      */
     public boolean claimForAnalysis(UUID id) {
-        return update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, updated_at = :now "
-                + "WHERE id = :id AND status <> :analyzing",
+        return update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, analysis_source = NULL, "
+                + "fallback_reason = NULL, updated_at = :now WHERE id = :id AND status <> :analyzing",
                 Map.of("analyzing", SongStatus.ANALYZING.value(), "now", now(), "id", id)) == 1;
     }
 

@@ -132,6 +132,10 @@ class AudjustFallbackTest {
         assertTrue(post.contentType().startsWith("application/json"));
         assertEquals("{\"sourceFileUrl\":\"https://files.example/a.bin\"}", new String(post.body(), StandardCharsets.UTF_8));
         assertEquals("/api/upload", get.path(), "base URL and path joined with one slash");
+        for (FakeAudjust.Request r : audjust.requests) {
+            assertTrue(r.headerNames().stream().noneMatch(h -> h.equalsIgnoreCase("songId") || h.startsWith("Camel")),
+                    "no header of ours leaves: " + r.headerNames());
+        }
     }
 
     @Order(2)
@@ -199,14 +203,20 @@ class AudjustFallbackTest {
 
     @Order(5)
     @Test
-    void theApiKeyNeverShowsInLogsOrResponses() {
-        audjust.mode = FakeAudjust.Mode.STRUCTURE_500;
+    void theApiKeyAndTheSignedStorageUrlNeverShowInLogsOrResponses() {
+        audjust.mode = FakeAudjust.Mode.PUT_500;
         JsonNode song = analyse();
+        assertEquals("Audjust failed: HTTP 500 at step 2 (audio PUT to the storage URL)",
+                song.path("fallbackReason").asText());
+        audjust.mode = FakeAudjust.Mode.STRUCTURE_500;
+        analyse();
         String everything = song.toString() + analysisOf(song) + Http.get(TestEnvironment.baseUrl() + "/api/v1/songs?limit=500").body();
         assertFalse(everything.contains(FakeAudjust.KEY), "key in an API response");
+        assertFalse(everything.contains("SIGNATURE123"), "signed storage URL in an API response");
         String log = LOG.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("analysed by local"), "the log capture works");
         assertFalse(log.contains(FakeAudjust.KEY), "key in the log");
+        assertFalse(log.contains("SIGNATURE123"), "signed storage URL in the log");
     }
 
     /** Writes to two streams. */

@@ -21,7 +21,8 @@ final class FakeAudjust implements AutoCloseable {
         MISSING_STORAGE_URL, EMPTY_SECTIONS, STORAGE_REFUSED
     }
 
-    record Request(String method, String path, String apiKey, byte[] body, String contentType) {
+    record Request(String method, String path, String apiKey, byte[] body, String contentType,
+                   java.util.Set<String> headerNames) {
     }
 
     static final String KEY = "test-key-7f3a9c1e5b";
@@ -55,8 +56,10 @@ final class FakeAudjust implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
         String path = ex.getRequestURI().getPath();
+        java.util.Set<String> names = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        names.addAll(ex.getRequestHeaders().keySet());
         requests.add(new Request(ex.getRequestMethod(), path, ex.getRequestHeaders().getFirst("X-API-Key"), body,
-                ex.getRequestHeaders().getFirst("Content-Type")));
+                ex.getRequestHeaders().getFirst("Content-Type"), names));
         Mode m = mode;
         if (path.equals("/api/upload") && "GET".equals(ex.getRequestMethod())) {
             uploadCalls.incrementAndGet();
@@ -69,12 +72,12 @@ final class FakeAudjust implements AutoCloseable {
                 case UPLOAD_500 -> respond(ex, 500, "oops");
                 case UPLOAD_SLOW -> {
                     sleep(3000);
-                    respond(ex, 200, uploadJson("http://127.0.0.1:" + port + "/store/a.bin?sig=x%2By"));
+                    respond(ex, 200, uploadJson("http://127.0.0.1:" + port + "/store/a.bin?sig=SIGNATURE123"));
                 }
                 case UPLOAD_INVALID_JSON -> respond(ex, 200, "{not json");
                 case MISSING_STORAGE_URL -> respond(ex, 200, "{\"retrievalUrl\":\"https://files/a\"}");
                 case STORAGE_REFUSED -> respond(ex, 200, uploadJson("http://127.0.0.1:1/store/a.bin"));
-                default -> respond(ex, 200, uploadJson("http://127.0.0.1:" + port + "/store/a.bin?sig=x%2By"));
+                default -> respond(ex, 200, uploadJson("http://127.0.0.1:" + port + "/store/a.bin?sig=SIGNATURE123"));
             }
         } else if (path.startsWith("/store/") && "PUT".equals(ex.getRequestMethod())) {
             switch (m) {

@@ -55,6 +55,7 @@ class ClipQueueFaultsTest {
     static void environment() throws Exception {
         redisPort = TestEnvironment.freePort();
         redisDir = Files.createTempDirectory("vibecraft-outage-redis-");
+        TestEnvironment.deleteOnExit(redisDir);
         startRedis();
         jedis = new JedisPooled(URI.create("redis://127.0.0.1:" + redisPort));
         Map<String, String> props = new HashMap<>();
@@ -191,6 +192,12 @@ class ClipQueueFaultsTest {
         assertEquals(2, clip.path("attempts").asInt(), "the stall counts as an attempt");
         assertEquals("queued", clip.path("status").asText());
         String newJob = clip.path("jobId").asText();
+        // the new job is sent right after its row changed
+        deadline = System.currentTimeMillis() + 10_000;
+        while (entries(songId).stream().noneMatch(e -> newJob.equals(e.getFields().get("jobId")))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
         assertEquals(1, entries(songId).stream().filter(e -> newJob.equals(e.getFields().get("jobId"))).count(),
                 "re-delivered as a new entry");
     }

@@ -119,7 +119,7 @@ class SongFlowTest {
         Files.move(part, inbox.resolve("dropped.wav"));
 
         assertTrue(analysed.matches(60, TimeUnit.SECONDS), "inbox song was not analysed");
-        awaitFile(inbox.resolve(".done/dropped.wav"));
+        awaitFile(inbox.resolve(".done"), "-dropped.wav");
         JsonNode songs = Http.get(base() + "/api/v1/songs?limit=100").json();
         JsonNode song = null;
         for (JsonNode s : songs) {
@@ -138,14 +138,34 @@ class SongFlowTest {
         Files.createDirectories(inbox);
         Files.write(inbox.resolve("picture.mp3"), png());
         Files.writeString(inbox.resolve(".hidden.wav"), "not for us");
-        awaitFile(inbox.resolve(".failed/picture.mp3"));
-        Path reason = inbox.resolve(".failed/picture.mp3.error.txt");
-        awaitFile(reason);
+        awaitFile(inbox.resolve(".failed"), "-picture.mp3");
+        Path reason = awaitFile(inbox.resolve(".failed"), "-picture.mp3.error.txt");
         assertTrue(Files.readString(reason).contains("not a supported audio format"), Files.readString(reason));
+        // a second, different file of the same name does not overwrite the first
+        Files.write(inbox.resolve("picture.mp3"), "PK\u0003\u0004 another one".getBytes());
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (countEnding(inbox.resolve(".failed"), "-picture.mp3") < 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(2, countEnding(inbox.resolve(".failed"), "-picture.mp3"));
+        assertEquals(2, countEnding(inbox.resolve(".failed"), "-picture.mp3.error.txt"));
         assertTrue(Files.exists(inbox.resolve(".hidden.wav")), "hidden files are ignored");
         try (Stream<Path> audio = Files.list(dataDir.resolve("audio"))) {
             assertTrue(audio.noneMatch(p -> p.toString().endsWith(".mp3")), "nothing half-stored");
         }
+    }
+
+    @Test
+    void requestHeadersAreNotEchoedBack() {
+        byte[] wav = TestAudio.wav(TestAudio.sine(RATE, 3, 612, 0.3), RATE);
+        String id = Http.upload(base(), "echo.wav", wav).json().path("id").asText();
+        Http.Response r = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                base() + "/api/v1/songs/" + id)).header("Location", "https://evil.example/").header("X-Test", "echo")
+                .GET().build());
+        assertEquals(200, r.status());
+        assertTrue(r.headers().firstValue("Location").isEmpty());
+        assertTrue(r.headers().firstValue("X-Test").isEmpty());
+        assertTrue(r.headers().firstValue("songId").isEmpty());
     }
 
     @Test
@@ -212,6 +232,9 @@ class SongFlowTest {
         }
         assertEquals(400, Http.get(base() + "/api/v1/songs?limit=0").status());
         assertEquals(400, Http.get(base() + "/api/v1/songs?offset=abc").status());
+        Http.Response head = Http.head(base() + "/api/v1/songs/" + id + "/audio");
+        assertEquals(200, head.status());
+        assertEquals(0, head.bytes().length);
         assertEquals(200, Http.get(base() + "/healthz").status());
         assertEquals("UP", Http.get(base() + "/healthz").json().path("status").asText());
     }
@@ -223,11 +246,26 @@ class SongFlowTest {
         return b;
     }
 
-    static void awaitFile(Path p) throws InterruptedException {
+    /** Waits for a file in {@code dir} whose name ends with {@code suffix} (inbox names get a time stamp in front). */
+    static Path awaitFile(Path dir, String suffix) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(p) && System.nanoTime() < end) {
+        while (System.nanoTime() < end) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    java.util.Optional<Path> hit = files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst();
+                    if (hit.isPresent()) {
+                        return hit.get();
+                    }
+                }
+            }
             Thread.sleep(100);
         }
-        assertTrue(Files.exists(p), "missing " + p);
+        throw new AssertionError("no file ending in " + suffix + " in " + dir);
+    }
+
+    static long countEnding(Path dir, String suffix) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).count();
+        }
     }
 }

@@ -59,6 +59,35 @@ class UploadRejectionTest {
     }
 
     @Test
+    void twoFilesInOneUploadAre400() {
+        byte[] a = TestAudio.wav(TestAudio.sine(8000, 1, 440, 0.5), 8000);
+        byte[] b = TestAudio.wav(TestAudio.sine(8000, 1, 660, 0.5), 8000);
+        assertError(Http.uploadMany(songsUrl(), "file", a, b), 400, "exactly one file");
+        assertNothingStored();
+    }
+
+    @Test
+    void largeBodiesAreRefusedEverywhereButTheUpload() throws IOException {
+        for (String head : new String[] {
+                "POST /api/v1/songs/00000000-0000-0000-0000-000000000000/analyze HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: application/octet-stream\r\nContent-Length: 200000000\r\n\r\n",
+                "POST /api/v1/songs HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                        + "Content-Length: 200000000\r\n\r\n",
+                "PUT /api/v1/songs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"}) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), TestEnvironment.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                // answered from the headers alone, before any of the body is buffered
+                String response = readResponse(s.getInputStream());
+                assertTrue(response.startsWith("HTTP/1.1 413"), response);
+                assertTrue(response.contains("Only song uploads"), response);
+            }
+        }
+        assertNothingStored();
+    }
+
+    @Test
     void emptyFileIs400() {
         assertError(Http.upload(songsUrl(), "file", "empty.wav", new byte[0], null), 400, "empty");
         assertNothingStored();

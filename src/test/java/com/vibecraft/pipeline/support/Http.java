@@ -44,6 +44,33 @@ public final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).header(header, value).GET().build());
     }
 
+    public static Response head(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    public static Response post(String url, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /** A multipart body with several file parts, all under the field name given. */
+    public static Response uploadMany(String url, String field, byte[]... files) {
+        String boundary = "----vibecraft" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int n = 0;
+        for (byte[] content : files) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field
+                    + "\"; filename=\"part" + (n++) + ".wav\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(content);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+    }
+
     public static Response post(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
@@ -73,7 +100,7 @@ public final class Http {
         return upload(baseUrl + "/api/v1/songs", "file", filename, content, null);
     }
 
-    private static Response send(HttpRequest request) {
+    public static Response send(HttpRequest request) {
         try {
             HttpResponse<byte[]> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Response(r.statusCode(), r.body(), r.headers());

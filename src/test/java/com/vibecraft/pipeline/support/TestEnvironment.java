@@ -28,6 +28,7 @@ public final class TestEnvironment {
                 .forEach(System::clearProperty);
         try {
             Path dir = Files.createTempDirectory("vibecraft-" + name + "-");
+            deleteOnExit(dir);
             System.setProperty("vibecraft.data-dir", dir.toString());
             System.setProperty("vibecraft.port", String.valueOf(freePort()));
             System.setProperty("vibecraft.inbox.poll-ms", "200");
@@ -47,6 +48,17 @@ public final class TestEnvironment {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Removes a test's data directory when the test JVM ends (after its services have stopped). */
+    public static void deleteOnExit(Path dir) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) {
+                // best effort
+            }
+        }));
     }
 
     public static int port() {

@@ -22,6 +22,7 @@ public final class TestRedis implements AutoCloseable {
             return new TestRedis(null, new JedisPooled(java.net.URI.create(url)));
         }
         Path dir = Files.createTempDirectory("vibecraft-test-redis-");
+        TestEnvironment.deleteOnExit(dir);
         EmbeddedRedis redis = EmbeddedRedis.start(dir);
         return new TestRedis(redis, new JedisPooled(java.net.URI.create(redis.url())));
     }
