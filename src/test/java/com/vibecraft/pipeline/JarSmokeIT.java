@@ -1,0 +1,88 @@
+package com.vibecraft.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.TestAudio;
+import com.vibecraft.pipeline.support.TestEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * README's first command, for real: the packaged jar started from another working directory on
+ * embedded defaults takes a song through analysis to completed preview clips, and stops cleanly.
+ */
+class JarSmokeIT {
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void thePackagedJarRunsTheWholePipelineOnEmbeddedDefaults() throws Exception {
+        Path jar = Path.of(System.getProperty("vibecraft.jar", "target/vibecraft-pipeline.jar")).toAbsolutePath();
+        assertTrue(Files.exists(jar), "build the jar first: " + jar);
+        int port = TestEnvironment.freePort();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("service.log").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("VIBECRAFT_") || k.startsWith("AUDJUST_")
+                || k.equals("DATABASE_URL") || k.equals("REDIS_URL"));
+        pb.environment().put("VIBECRAFT_PORT", String.valueOf(port));
+        Process service = pb.start();
+        String base = "http://127.0.0.1:" + port;
+        try {
+            awaitHealthy(base, service);
+            byte[] wav = TestAudio.wav(TestAudio.abab(22050, System.nanoTime()), 22050);
+            Http.Response created = Http.upload(base, "smoke.wav", wav);
+            assertEquals(201, created.status(), created.body());
+            String id = created.json().path("id").asText();
+            long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            JsonNode summary = null;
+            while (System.nanoTime() < end) {
+                Http.Response r = Http.get(base + "/api/v1/songs/" + id + "/clips/status");
+                if (r.status() == 200 && r.json().path("totalClips").asInt() > 0
+                        && r.json().path("completedClips").asInt() == r.json().path("totalClips").asInt()) {
+                    summary = r.json();
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertTrue(summary != null, "clips did not complete:\n" + Files.readString(workDir.resolve("service.log")));
+            assertTrue(Files.isDirectory(workDir.resolve("data/db")), "H2 under ./data");
+            assertTrue(Files.exists(workDir.resolve("data/redis/appendonly.aof")), "embedded Redis under ./data");
+            try (var clips = Files.list(workDir.resolve("data/clips"))) {
+                assertEquals(summary.path("totalClips").asInt(), clips.filter(p -> p.toString().endsWith(".mp4")).count());
+            }
+        } finally {
+            service.destroy(); // SIGTERM: a clean shutdown
+            assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the service did not stop on SIGTERM");
+        }
+        List<String> redis = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.startsWith(workDir.toString())).orElse(false))
+                .map(p -> p.info().command().orElse("")).toList();
+        assertTrue(redis.isEmpty(), "embedded Redis still running: " + redis);
+    }
+
+    private static void awaitHealthy(String base, Process service) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            assertTrue(service.isAlive(), "the service exited during start-up");
+            try {
+                if (Http.get(base + "/healthz").status() == 200) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the service did not become healthy in 60 s");
+    }
+}
