@@ -5,15 +5,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vibecraft.pipeline.analysis.Section;
 import com.vibecraft.pipeline.song.Song.ClipCounts;
+import com.vibecraft.pipeline.storage.Jdbc;
 import com.vibecraft.pipeline.storage.NamedSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,9 +35,11 @@ public class SongRepository {
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'failed') AS clips_failed";
 
     private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public SongRepository(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
     }
 
     public void insert(NewSong s) {
@@ -76,14 +76,7 @@ public class SongRepository {
     }
 
     public long count() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = NamedSql.of("SELECT COUNT(*) FROM songs").prepare(c, Map.of());
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new StorageException("Could not count songs", e);
-        }
+        return jdbc.queryOne("SELECT COUNT(*) FROM songs", Map.of(), rs -> rs.getLong(1)).orElse(0L);
     }
 
     /**
@@ -123,82 +116,60 @@ public class SongRepository {
      * before {@code before} (so songs this run has already queued are not queued twice).
      */
     public List<UUID> findUnfinished(OffsetDateTime before) {
-        List<UUID> ids = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = NamedSql.of("SELECT id FROM songs WHERE status IN (:uploaded, :analyzing) "
-                     + "AND updated_at < :before ORDER BY created_at").prepare(c, Map.of(
-                     "uploaded", SongStatus.UPLOADED.value(), "analyzing", SongStatus.ANALYZING.value(),
-                     "before", before));
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getObject(1, UUID.class));
-            }
-            return ids;
-        } catch (SQLException e) {
-            throw new StorageException("Could not list unfinished songs", e);
-        }
+        return jdbc.query("SELECT id FROM songs WHERE status IN (:uploaded, :analyzing) AND updated_at < :before "
+                + "ORDER BY created_at", Map.of("uploaded", SongStatus.UPLOADED.value(),
+                "analyzing", SongStatus.ANALYZING.value(), "before", before), rs -> rs.getObject(1, UUID.class));
     }
 
     /** Stores the analysis and marks the song analysed, in one transaction. */
     public void saveAnalysis(UUID id, SongAnalysis analysis) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = NamedSql.of("DELETE FROM sections WHERE song_id = :id")
-                        .prepare(c, Map.of("id", id))) {
-                    ps.executeUpdate();
-                }
-                NamedSql insert = NamedSql.of("INSERT INTO sections (song_id, id, section_index, type, type_soft, "
-                        + "display_name, raw_label, repetition_group, start_sec, end_sec, confidence, energy) VALUES "
-                        + "(:songId, :id, :index, :type, :typeSoft, :displayName, :rawLabel, :repetitionGroup, "
-                        + ":startSec, :endSec, :confidence, :energy)");
-                try (PreparedStatement ps = c.prepareStatement(insert.jdbcSql())) {
-                    for (Section s : analysis.sections()) {
-                        Map<String, Object> p = new HashMap<>();
-                        p.put("songId", id);
-                        p.put("id", s.id());
-                        p.put("index", s.index());
-                        p.put("type", s.type());
-                        p.put("typeSoft", s.typeSoft());
-                        p.put("displayName", s.displayName());
-                        p.put("rawLabel", s.rawLabel());
-                        p.put("repetitionGroup", s.repetitionGroup());
-                        p.put("startSec", s.startSec());
-                        p.put("endSec", s.endSec());
-                        p.put("confidence", s.confidence());
-                        p.put("energy", s.energy());
-                        insert.bind(ps, p);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                Map<String, Object> p = new HashMap<>();
-                p.put("bpm", analysis.bpm());
-                p.put("beats", JSON.writeValueAsString(analysis.beatTimes()));
-                p.put("duration", analysis.durationSec());
-                p.put("analyzed", SongStatus.ANALYZED.value());
-                p.put("source", analysis.analysisSource());
-                p.put("reason", truncate(analysis.fallbackReason(), 1000));
-                p.put("now", now());
-                p.put("id", id);
-                try (PreparedStatement ps = NamedSql.of("UPDATE songs SET bpm = :bpm, beat_times = :beats, "
-                        + "duration_sec = :duration, status = :analyzed, progress = 100, analysis_source = :source, "
-                        + "fallback_reason = :reason, error = NULL, analyzed_at = :now, updated_at = :now, "
-                        // clips are planned next; if that does not happen now, the relay does it later
-                        + "clips_requested_at = :now WHERE id = :id").prepare(c, p)) {
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | JsonProcessingException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException | JsonProcessingException e) {
-            throw new StorageException("Could not store the analysis of song " + id, e);
+        String beats;
+        try {
+            beats = JSON.writeValueAsString(analysis.beatTimes());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
+        jdbc.inTransaction(c -> {
+            Jdbc.update(c, "DELETE FROM sections WHERE song_id = :id", Map.of("id", id));
+            NamedSql insert = NamedSql.of("INSERT INTO sections (song_id, id, section_index, type, type_soft, "
+                    + "display_name, raw_label, repetition_group, start_sec, end_sec, confidence, energy) VALUES "
+                    + "(:songId, :id, :index, :type, :typeSoft, :displayName, :rawLabel, :repetitionGroup, "
+                    + ":startSec, :endSec, :confidence, :energy)");
+            try (PreparedStatement ps = c.prepareStatement(insert.jdbcSql())) {
+                for (Section s : analysis.sections()) {
+                    Map<String, Object> p = new HashMap<>();
+                    p.put("songId", id);
+                    p.put("id", s.id());
+                    p.put("index", s.index());
+                    p.put("type", s.type());
+                    p.put("typeSoft", s.typeSoft());
+                    p.put("displayName", s.displayName());
+                    p.put("rawLabel", s.rawLabel());
+                    p.put("repetitionGroup", s.repetitionGroup());
+                    p.put("startSec", s.startSec());
+                    p.put("endSec", s.endSec());
+                    p.put("confidence", s.confidence());
+                    p.put("energy", s.energy());
+                    insert.bind(ps, p);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            Map<String, Object> p = new HashMap<>();
+            p.put("bpm", analysis.bpm());
+            p.put("beats", beats);
+            p.put("duration", analysis.durationSec());
+            p.put("analyzed", SongStatus.ANALYZED.value());
+            p.put("source", analysis.analysisSource());
+            p.put("reason", truncate(analysis.fallbackReason(), 1000));
+            p.put("now", now());
+            p.put("id", id);
+            return Jdbc.update(c, "UPDATE songs SET bpm = :bpm, beat_times = :beats, duration_sec = :duration, "
+                    + "status = :analyzed, progress = 100, analysis_source = :source, fallback_reason = :reason, "
+                    + "error = NULL, analyzed_at = :now, updated_at = :now, "
+                    // clips are planned next; if that does not happen now, the relay does it later
+                    + "clips_requested_at = :now WHERE id = :id", p);
+        });
     }
 
     public Optional<SongAnalysis> findAnalysis(UUID id) {
@@ -241,31 +212,15 @@ public class SongRepository {
     }
 
     private Optional<Song> queryOne(String sql, Map<String, ?> params) {
-        List<Song> songs = query(sql, params);
-        return songs.isEmpty() ? Optional.empty() : Optional.of(songs.get(0));
+        return jdbc.queryOne(sql, params, SongRepository::mapSong);
     }
 
     private List<Song> query(String sql, Map<String, ?> params) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = NamedSql.of(sql).prepare(c, params);
-             ResultSet rs = ps.executeQuery()) {
-            List<Song> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(mapSong(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StorageException("Could not read songs", e);
-        }
+        return jdbc.query(sql, params, SongRepository::mapSong);
     }
 
     private int update(String sql, Map<String, ?> params) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = NamedSql.of(sql).prepare(c, params)) {
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StorageException("Could not write songs", e);
-        }
+        return jdbc.update(sql, params);
     }
 
     private static Song mapSong(ResultSet rs) throws SQLException {
@@ -294,12 +249,11 @@ public class SongRepository {
     }
 
     private static String iso(OffsetDateTime t) {
-        return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        return Jdbc.iso(t);
     }
 
     private static OffsetDateTime now() {
-        // microsecond precision: what both H2 and PostgreSQL keep
-        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        return Jdbc.now();
     }
 
     private static String truncate(String s, int max) {

@@ -53,47 +53,56 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
-    /** A multipart body with several file parts, all under the field name given. */
-    public static Response uploadMany(String url, String field, byte[]... files) {
-        String boundary = "----vibecraft" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int n = 0;
-        for (byte[] content : files) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field
-                    + "\"; filename=\"part" + (n++) + ".wav\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(content);
-            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
-    }
-
     public static Response post(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** A multipart/form-data POST with one file part (field name given) and an optional title. */
     public static Response upload(String url, String field, String filename, byte[] content, String title) {
-        String boundary = "----vibecraft" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        Multipart m = new Multipart();
         if (title != null) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n" + title
-                    + "\r\n").getBytes(StandardCharsets.UTF_8));
+            m.field("title", title);
         }
         if (content != null) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field
-                    + "\"; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(content);
-            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            m.file(field, filename, content);
         }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+        return m.post(url);
+    }
+
+    /** A multipart body with several file parts, all under the field name given. */
+    public static Response uploadMany(String url, String field, byte[]... files) {
+        Multipart m = new Multipart();
+        for (int i = 0; i < files.length; i++) {
+            m.file(field, "part" + i + ".wav", files[i]);
+        }
+        return m.post(url);
+    }
+
+    private static final class Multipart {
+        private final String boundary = "----vibecraft" + UUID.randomUUID();
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+        void field(String name, String value) {
+            text("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n");
+        }
+
+        void file(String name, String filename, byte[] content) {
+            text("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+            body.writeBytes(content);
+            text("\r\n");
+        }
+
+        Response post(String url) {
+            text("--" + boundary + "--\r\n");
+            return send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+        }
+
+        private void text(String s) {
+            body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     public static Response upload(String baseUrl, String filename, byte[] content) {
