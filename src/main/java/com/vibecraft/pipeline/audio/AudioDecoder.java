@@ -33,6 +33,25 @@ public class AudioDecoder {
 
     private static final int BLOCK_FRAMES = 16384;
 
+    /** 0: keep the native rate; otherwise higher rates are reduced by whole factors to at most this. */
+    private final float maxRate;
+
+    /** Decodes at the file's native sample rate. */
+    public AudioDecoder() {
+        this(0);
+    }
+
+    /**
+     * @param maxRate for analysis: a 44.1/48 kHz song is averaged down 2:1 (96 kHz 4:1) to at most this
+     *                rate, which halves the memory every later step holds; 0 keeps the native rate
+     */
+    public AudioDecoder(float maxRate) {
+        if (maxRate < 0) {
+            throw new IllegalArgumentException("maxRate must not be negative");
+        }
+        this.maxRate = maxRate;
+    }
+
     /**
      * Sniffs the format from the file's first bytes ({@link AudioSniffer}), then decodes.
      *
@@ -66,18 +85,37 @@ public class AudioDecoder {
         }
         Files.size(file); // a missing or unreadable file is our problem, not the user's: plain IOException
         try {
-            return switch (kind) {
+            return reduce(switch (kind) {
                 case WAV -> WavReader.read(file, maxDurationSec);
                 case MP3 -> Mp3Decoder.decode(file, maxDurationSec);
                 case OGG -> VorbisDecoder.decode(file, maxDurationSec);
                 case FLAC -> decodeFlac(file, maxDurationSec);
-            };
+            });
         } catch (UndecodableAudioException e) {
             throw e;
         } catch (UnsupportedAudioFileException | IOException | RuntimeException e) {
             // decoders report corrupt data as IOException or as any runtime exception
             throw new UndecodableAudioException(failure(kind, describe(e)), e);
         }
+    }
+
+    /** Block-averages to at most {@link #maxRate}: a crude low-pass, plenty for structure analysis. */
+    DecodedAudio reduce(DecodedAudio audio) {
+        if (maxRate <= 0 || audio.sampleRate() <= maxRate) {
+            return audio;
+        }
+        int k = (int) Math.ceil(audio.sampleRate() / maxRate);
+        float[] in = audio.samples();
+        float[] out = new float[in.length / k];
+        float scale = 1f / k;
+        for (int i = 0, j = 0; i < out.length; i++, j += k) {
+            float sum = 0;
+            for (int m = 0; m < k; m++) {
+                sum += in[j + m];
+            }
+            out[i] = sum * scale;
+        }
+        return new DecodedAudio(out, audio.sampleRate() / k, audio.format());
     }
 
     private static DecodedAudio decodeFlac(Path file, double maxDurationSec)

@@ -21,11 +21,17 @@ final class MonoBuffer {
      * @param extraFrames frames the caller will trim later (e.g. encoder delay): allowed beyond the limit
      */
     MonoBuffer(AudioKind kind, float sampleRate, double maxDurationSec, long extraFrames) {
+        this(kind, sampleRate, maxDurationSec, extraFrames, 0);
+    }
+
+    /** @param expectedFrames how many samples the decoder expects (0: unknown); the first allocation */
+    MonoBuffer(AudioKind kind, float sampleRate, double maxDurationSec, long extraFrames, long expectedFrames) {
         this.kind = kind;
         this.sampleRate = sampleRate;
         this.maxDurationSec = maxDurationSec;
         this.limitFrames = Math.min(maxDurationSec * sampleRate + extraFrames, MAX_ARRAY);
-        this.data = new float[(int) Math.min(limitFrames + 1, 1 << 20)];
+        long initial = expectedFrames > 0 ? expectedFrames : 1 << 20;
+        this.data = new float[(int) Math.min(limitFrames + 1, initial)];
     }
 
     /** The backing array with room for {@code n} more samples from index {@link #size()}. */

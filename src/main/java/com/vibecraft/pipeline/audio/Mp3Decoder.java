@@ -72,7 +72,8 @@ final class Mp3Decoder {
                 }
                 if (out == null) {
                     rate = pcm.getSampleFrequency();
-                    out = new MonoBuffer(AudioKind.MP3, rate, maxDurationSec, gapless.skip() + 2304L);
+                    out = new MonoBuffer(AudioKind.MP3, rate, maxDurationSec, gapless.skip() + 2304L,
+                            expectedFrames(file, header, rate));
                 }
                 append(pcm, out);
                 bitstream.closeFrame();
@@ -98,6 +99,19 @@ final class Mp3Decoder {
             throw new AudioTooLongException(samples.length / (double) rate, maxDurationSec, true);
         }
         return new DecodedAudio(samples, rate, AudioKind.MP3);
+    }
+
+    /**
+     * Samples the file will give, from its size and the first frame's bit rate (exact for constant
+     * bit rate, an estimate otherwise), so the buffer rarely has to grow and copy itself.
+     */
+    private static long expectedFrames(Path file, Header header, float rate) {
+        try {
+            double seconds = Files.size(file) * 8.0 / header.bitrate();
+            return (long) (seconds * rate * 1.02) + 4608;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static void append(SampleBuffer pcm, MonoBuffer out) throws UndecodableAudioException {

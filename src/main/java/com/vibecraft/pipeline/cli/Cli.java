@@ -38,6 +38,8 @@ public final class Cli {
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The command line analyses what it is given, up to an hour (the upload limit is for the service). */
+    static final double CLI_MAX_DURATION_SEC = 3600;
 
     private Cli() {
     }
@@ -51,10 +53,10 @@ public final class Cli {
                 ctx.getPropertiesComponent().setLocation("classpath:application.properties");
                 double minSection = Double.parseDouble(ctx.resolvePropertyPlaceholders(
                         "{{vibecraft.detector.min-section-sec}}").trim());
-                double maxDuration = Double.parseDouble(ctx.resolvePropertyPlaceholders(
-                        "{{vibecraft.upload.max-duration-sec}}").trim());
-                return new Analysis(new AudioDecoder(), new LocalStructureDetector(minSection),
-                        new AnalysisAssembler(new SectionInference()), maxDuration);
+                float maxRate = Float.parseFloat(ctx.resolvePropertyPlaceholders(
+                        "{{vibecraft.analysis.max-sample-rate}}").trim());
+                return new Analysis(new AudioDecoder(maxRate), new LocalStructureDetector(minSection),
+                        new AnalysisAssembler(new SectionInference()), CLI_MAX_DURATION_SEC);
             }
         }
 

@@ -84,8 +84,8 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public AudioDecoder audioDecoder() {
-        return new AudioDecoder();
+    public AudioDecoder audioDecoder(@PropertyInject("vibecraft.analysis.max-sample-rate") int maxRate) {
+        return new AudioDecoder(maxRate);
     }
 
     @BindToRegistry(lazy = true)
