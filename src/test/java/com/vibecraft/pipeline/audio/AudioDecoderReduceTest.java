@@ -22,7 +22,7 @@ class AudioDecoderReduceTest {
         }
         rms = Math.sqrt(rms / reduced.samples().length);
         assertEquals(0.5 / Math.sqrt(2), rms, 0.01, "a 440 Hz tone keeps its level");
-        assertEquals(12000f, new AudioDecoder(24000).reduce(new DecodedAudio(new float[96000], 96000, AudioKind.WAV))
+        assertEquals(24000f, new AudioDecoder(24000).reduce(new DecodedAudio(new float[96000], 96000, AudioKind.WAV))
                 .sampleRate());
         DecodedAudio low = new DecodedAudio(new float[22050], 22050, AudioKind.WAV);
         assertSame(low, new AudioDecoder(24000).reduce(low));
