@@ -22,7 +22,7 @@ public final class BeatTracker {
     public record Beats(int[] frames, double bpm) {
     }
 
-    static final double TIGHTNESS = Double.parseDouble(System.getProperty("beats.tight", "100"));
+    static final double TIGHTNESS = 100;
 
     private BeatTracker() {
     }
@@ -90,9 +90,9 @@ public final class BeatTracker {
     }
 
     static final double MIN_SLOW_BPM = 48.0;
-    static final boolean DEBUG = Boolean.getBoolean("beats.debug");
-    static final double ALT_WEIGHT = Double.parseDouble(System.getProperty("beats.altw", "4"));
-    static final double ALT_BIAS = Double.parseDouble(System.getProperty("beats.altb", "1"));
+    static final boolean DEBUG = false;
+    static final double ALT_WEIGHT = 4;
+    static final double ALT_BIAS = 1;
 
     /** Onset envelope scaled to unit standard deviation; null when it is (near) constant. */
     static double[] normalise(float[] onsetEnv) {

@@ -17,11 +17,11 @@ public final class TempoEstimator {
 
     static final double MIN_BPM = 40.0;
     static final double MAX_BPM = 240.0;
-    static final double PRIOR_BPM = Double.parseDouble(System.getProperty("beats.pbpm", "100"));
-    static final double PRIOR_OCTAVES = Double.parseDouble(System.getProperty("beats.poct", "1.0"));
-    static final double W2 = Double.parseDouble(System.getProperty("beats.w2", "0.5"));
-    static final double W4 = Double.parseDouble(System.getProperty("beats.w4", "0.25"));
-    static final double WH = Double.parseDouble(System.getProperty("beats.wh", "0.25"));
+    static final double PRIOR_BPM = 100;
+    static final double PRIOR_OCTAVES = 1.0;
+    static final double W2 = 0.5;
+    static final double W4 = 0.25;
+    static final double WH = 0.25;
 
     private TempoEstimator() {
     }
