@@ -22,103 +22,120 @@ public final class BeatTracker {
     public record Beats(int[] frames, double bpm) {
     }
 
-    static final double PRIOR_BPM = 120.0;
-    static final double PRIOR_OCTAVES = 1.0;
-    static final double TIGHTNESS = 100.0;
+    static final double TIGHTNESS = 100;
 
     private BeatTracker() {
     }
 
     public static Beats track(float[] onsetEnv, double frameRate) {
-        int n = onsetEnv.length;
-        if (n < 8) {
+        double[] o = normalise(onsetEnv);
+        if (o == null || !(frameRate > 0)) {
             return new Beats(new int[0], 0.0);
         }
-        double[] o = new double[n];
-        double mean = 0;
-        for (int i = 0; i < n; i++) {
-            mean += onsetEnv[i];
-        }
-        mean /= n;
-        double var = 0;
-        for (int i = 0; i < n; i++) {
-            double d = onsetEnv[i] - mean;
-            var += d * d;
-        }
-        double std = Math.sqrt(var / n);
-        if (!(std > 1e-6)) {
+        double period = TempoEstimator.beatPeriod(o, frameRate);
+        if (!(period > 0)) {
             return new Beats(new int[0], 0.0);
         }
-        for (int i = 0; i < n; i++) {
-            o[i] = onsetEnv[i] / std;
-        }
-        double bpm = estimateTempo(o, frameRate);
-        if (bpm <= 0) {
-            return new Beats(new int[0], 0.0);
-        }
-        int[] beats = dpBeats(o, frameRate, bpm);
-        if (beats.length >= 2) {
-            double[] ibi = new double[beats.length - 1];
-            for (int i = 1; i < beats.length; i++) {
-                ibi[i - 1] = beats[i] - beats[i - 1];
+        // octave choice: of two pulses an octave apart, the slower is the beat when every other
+        // beat of the faster is clearly stronger (on-beats vs off-beats), weighed against the prior
+        int[] beats;
+        int[] fast = 60.0 * frameRate / (period / 2) <= TempoEstimator.MAX_BPM
+                ? dpBeats(o, frameRate, 60.0 * frameRate / (period / 2)) : null;
+        if (fast != null && !slowerIsBeat(o, frameRate, period / 2, fast)) {
+            period /= 2;
+            beats = fast;
+        } else {
+            beats = dpBeats(o, frameRate, 60.0 * frameRate / period);
+            if (60.0 * frameRate / (2 * period) >= MIN_SLOW_BPM && slowerIsBeat(o, frameRate, period, beats)) {
+                period *= 2;
+                beats = dpBeats(o, frameRate, 60.0 * frameRate / period);
             }
-            Arrays.sort(ibi);
-            double med = ibi.length % 2 == 1 ? ibi[ibi.length / 2]
-                    : 0.5 * (ibi[ibi.length / 2 - 1] + ibi[ibi.length / 2]);
-            // keep the finer autocorrelation estimate unless the tracked beats disagree clearly
-            double trackedBpm = 60.0 * frameRate / med;
-            if (Math.abs(trackedBpm - bpm) / bpm > 0.04) {
-                bpm = trackedBpm;
-            }
+        }
+        double bpm = 60.0 * frameRate / period;
+        double tracked = trackedPeriod(beats);
+        if (tracked > 0 && Math.abs(tracked - period) / period <= 0.04) {
+            bpm = 60.0 * frameRate / tracked;
         }
         return new Beats(beats, bpm);
     }
 
-    /** Tempo in BPM from the prior-weighted autocorrelation of the onset envelope; 0 if none. */
-    static double estimateTempo(double[] o, double frameRate) {
-        int n = o.length;
-        int minLag = Math.max(1, (int) Math.floor(frameRate * 60.0 / 300.0));
-        int maxLag = Math.min(n - 2, (int) Math.ceil(frameRate * 60.0 / 30.0));
-        if (maxLag <= minLag + 1) {
-            return 0.0;
+    /**
+     * Whether the pulse at twice {@code period} is the beat rather than {@code period} itself, from
+     * the beats tracked at {@code period}: the log ratio of the mean onset strength on the stronger
+     * and the weaker alternate beats, against the prior's preference.
+     */
+    static boolean slowerIsBeat(double[] o, double frameRate, double period, int[] beats) {
+        if (beats.length < 8) {
+            return false;
         }
-        // remove a slowly varying mean so loudness changes do not dominate the correlation
-        double[] x = highPass(o, (int) Math.round(frameRate)); // ~1 s moving average removed
-        double[] ac = new double[maxLag + 2];
-        for (int lag = minLag - 1; lag <= maxLag + 1; lag++) {
-            if (lag < 0) {
-                continue;
-            }
-            double s = 0;
-            for (int i = 0; i + lag < n; i++) {
-                s += x[i] * x[i + lag];
-            }
-            ac[lag] = s / (n - lag);
-        }
-        double best = 0;
-        int bestLag = -1;
-        double[] w = new double[maxLag + 2];
-        for (int lag = minLag; lag <= maxLag; lag++) {
-            double b = 60.0 * frameRate / lag;
-            double z = Math.log(b / PRIOR_BPM) / Math.log(2.0) / PRIOR_OCTAVES;
-            w[lag] = Math.exp(-0.5 * z * z);
-            double v = ac[lag] * w[lag];
-            boolean localMax = ac[lag] >= ac[lag - 1] && ac[lag] >= ac[lag + 1];
-            if (localMax && v > best) {
-                best = v;
-                bestLag = lag;
+        double[] local = smoothed(o, period);
+        double even = 0;
+        double odd = 0;
+        for (int i = 0; i < beats.length; i++) {
+            if ((i & 1) == 0) {
+                even += Math.max(0, local[beats[i]]);
+            } else {
+                odd += Math.max(0, local[beats[i]]);
             }
         }
-        if (bestLag < 0) {
-            return 0.0;
+        even /= (beats.length + 1) / 2;
+        odd /= beats.length / 2;
+        double q = Math.log(Math.max(even, odd) + 1e-9) - Math.log(Math.min(even, odd) + 1e-9);
+        double lp = TempoEstimator.logPrior(60.0 * frameRate / (2 * period))
+                - TempoEstimator.logPrior(60.0 * frameRate / period);
+        if (DEBUG) {
+            System.out.printf(java.util.Locale.ROOT, "OCT %.1f q %.3f lp %.3f | ", 60.0 * frameRate / period, q, lp);
         }
-        double y0 = ac[bestLag - 1];
-        double y1 = ac[bestLag];
-        double y2 = ac[bestLag + 1];
-        double denom = y0 - 2 * y1 + y2;
-        double shift = denom < 0 ? 0.5 * (y0 - y2) / denom : 0.0;
-        shift = Math.max(-0.5, Math.min(0.5, shift));
-        return 60.0 * frameRate / (bestLag + shift);
+        return ALT_WEIGHT * q + lp > ALT_BIAS;
+    }
+
+    static final double MIN_SLOW_BPM = 48.0;
+    static final boolean DEBUG = false;
+    static final double ALT_WEIGHT = 4;
+    static final double ALT_BIAS = 1;
+
+    /** Onset envelope scaled to unit standard deviation; null when it is (near) constant. */
+    static double[] normalise(float[] onsetEnv) {
+        int n = onsetEnv.length;
+        if (n < 8) {
+            return null;
+        }
+        double mean = 0;
+        for (float v : onsetEnv) {
+            mean += v;
+        }
+        mean /= n;
+        double var = 0;
+        for (float v : onsetEnv) {
+            double d = v - mean;
+            var += d * d;
+        }
+        double std = Math.sqrt(var / n);
+        if (!(std > 1e-6)) {
+            return null;
+        }
+        double[] o = new double[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = onsetEnv[i] / std;
+        }
+        return o;
+    }
+
+    /**
+     * Beat period in frames from the tracked beats: the median of the 8-beat spans divided by 8
+     * (sub-frame resolution), falling back to shorter spans for short tracks; 0 if under 3 beats.
+     */
+    static double trackedPeriod(int[] beats) {
+        if (beats.length < 3) {
+            return 0;
+        }
+        int k = Math.min(8, beats.length - 1);
+        double[] d = new double[beats.length - k];
+        for (int i = 0; i + k < beats.length; i++) {
+            d[i] = (beats[i + k] - beats[i]) / (double) k;
+        }
+        Arrays.sort(d);
+        return d.length % 2 == 1 ? d[d.length / 2] : 0.5 * (d[d.length / 2 - 1] + d[d.length / 2]);
     }
 
     static double[] highPass(double[] o, int width) {
@@ -137,11 +154,10 @@ public final class BeatTracker {
         return out;
     }
 
-    static int[] dpBeats(double[] o, double frameRate, double bpm) {
+    /** Onset envelope smoothed with a Gaussian of std period/32 (the DP's local score). */
+    static double[] smoothed(double[] o, double period) {
         int n = o.length;
-        double period = 60.0 * frameRate / bpm;
-        // local score: onset envelope smoothed with a Gaussian of std period/32
-        int half = (int) Math.round(period);
+        int half = Math.max(1, (int) Math.ceil(3 * period / 32.0));
         double[] kern = new double[2 * half + 1];
         for (int i = -half; i <= half; i++) {
             double z = i * 32.0 / period;
@@ -158,6 +174,13 @@ public final class BeatTracker {
             }
             local[t] = s;
         }
+        return local;
+    }
+
+    static int[] dpBeats(double[] o, double frameRate, double bpm) {
+        int n = o.length;
+        double period = 60.0 * frameRate / bpm;
+        double[] local = smoothed(o, period);
         double[] cum = new double[n];
         int[] back = new int[n];
         int lo = (int) Math.round(period / 2.0);
