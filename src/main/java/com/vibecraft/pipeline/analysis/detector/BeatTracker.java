@@ -83,14 +83,10 @@ public final class BeatTracker {
         double q = Math.log(Math.max(even, odd) + 1e-9) - Math.log(Math.min(even, odd) + 1e-9);
         double lp = TempoEstimator.logPrior(60.0 * frameRate / (2 * period))
                 - TempoEstimator.logPrior(60.0 * frameRate / period);
-        if (DEBUG) {
-            System.out.printf(java.util.Locale.ROOT, "OCT %.1f q %.3f lp %.3f | ", 60.0 * frameRate / period, q, lp);
-        }
         return ALT_WEIGHT * q + lp > ALT_BIAS;
     }
 
     static final double MIN_SLOW_BPM = 48.0;
-    static final boolean DEBUG = false;
     static final double ALT_WEIGHT = 4;
     static final double ALT_BIAS = 1;
 
