@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
@@ -31,8 +32,10 @@ public final class Cli {
             Usage: java -jar vibecraft-pipeline.jar [command]
               serve                      start the service (the default when no command is given)
               analyze <audio-file>       print the analysis JSON of one file (no server, no database)
-              bench <dir> [--out DIR]    analyse every audio file in a folder; print timings, and with
-                                         --out write <name>.json per song
+              bench <dir> [--out DIR] [--reference INDEX_JSON]
+                                         analyse every audio file in a folder; print timings; with
+                                         --out write <name>.json per song; with --reference (a corpus
+                                         index.json with songs[].id and bpm) compare each BPM
               --help                     this text
             Settings come from application.properties and VIBECRAFT_* environment variables.
             """;
@@ -86,9 +89,12 @@ public final class Cli {
     public static int bench(String[] args, PrintStream out, PrintStream err) throws Exception {
         Path dir = null;
         Path outDir = null;
+        Map<String, Double> referenceBpm = Map.of();
         for (int i = 0; i < args.length; i++) {
             if ("--out".equals(args[i]) && i + 1 < args.length) {
                 outDir = Path.of(args[++i]);
+            } else if ("--reference".equals(args[i]) && i + 1 < args.length) {
+                referenceBpm = BpmCheck.readReference(Path.of(args[++i]));
             } else if (dir == null && !args[i].startsWith("--")) {
                 dir = Path.of(args[i]);
             } else {
@@ -122,7 +128,9 @@ public final class Cli {
         double totalCpu = 0;
         long peakHeap = 0;
         int failures = 0;
-        out.printf(Locale.ROOT, "%-28s %10s %9s %10s %10s%n", "file", "audio s", "cpu s", "x realtime", "peak MB");
+        BpmCheck bpm = new BpmCheck(referenceBpm);
+        out.printf(Locale.ROOT, "%-28s %10s %9s %10s %10s %8s%n", "file", "audio s", "cpu s", "x realtime", "peak MB",
+                "bpm");
         List<String> failed = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
@@ -137,8 +145,8 @@ public final class Cli {
                 totalAudio += a.durationSec();
                 totalCpu += cpu;
                 err.print("\r");
-                out.printf(Locale.ROOT, "%-28s %10.1f %9.3f %10.1f %10.1f%n", f.getFileName(), a.durationSec(), cpu,
-                        a.durationSec() / cpu, peak / 1048576.0);
+                out.printf(Locale.ROOT, "%-28s %10.1f %9.3f %10.1f %10.1f %8.1f%s%n", f.getFileName(), a.durationSec(), cpu,
+                        a.durationSec() / cpu, peak / 1048576.0, a.bpm(), bpm.compare(f, a.bpm()));
                 if (outDir != null) {
                     String name = f.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".json";
                     Files.writeString(outDir.resolve(name), JSON.writeValueAsString(a));
@@ -152,6 +160,7 @@ public final class Cli {
         }
         out.printf(Locale.ROOT, "%-28s %10.1f %9.3f %10.1f %10.1f%n", "TOTAL (" + (files.size() - failures) + " files)",
                 totalAudio, totalCpu, totalCpu > 0 ? totalAudio / totalCpu : 0, peakHeap / 1048576.0);
+        bpm.summary().ifPresent(out::println);
         return failures == 0 ? 0 : 1;
     }
 
