@@ -21,8 +21,11 @@ import java.util.List;
  *       the same matrix was tried and lowered the boundary scores on the piano benchmark, where
  *       sections rarely change texture, so it is not used.)</li>
  *   <li>Peak picking: local maxima above a moving-average threshold, taken strongest first while
- *       keeping every section at least the minimum length; boundaries are moved to the nearest bar
- *       start (downbeat phase from harmonic change and onset strength, 4 beats per bar).</li>
+ *       keeping every section at least the minimum length; boundaries are moved one beat later
+ *       (melodic pick-ups pull the novelty early) and then to the nearest bar start (downbeat
+ *       phase from harmonic change and onset strength, 4 beats per bar); finally
+ *       {@link BarSegmentation#refine} may move each by one bar to where a finely smoothed
+ *       structural novelty is clearly stronger.</li>
  *   <li>Labels: segment-to-segment similarity is the best diagonal alignment in the
  *       self-similarity matrix; average-linkage clustering; cluster k (in order of first
  *       appearance) gets label 100·k, capped at 1000.</li>
@@ -59,6 +62,12 @@ public final class StructureSegmenter {
      * block (A→B in A B A B), the plain rows can.
      */
     static final double ABS_W = 0.5;
+
+    /**
+     * Novelty peaks are moved this many units (beats) later before snapping to the nearest bar
+     * line: melodic pick-ups pull the smoothed novelty early (train: HR.5Ft .246 → .279).
+     */
+    static final int SHIFT = 1;
 
     private StructureSegmenter() {
     }
@@ -131,9 +140,12 @@ public final class StructureSegmenter {
         double[][] s = embed(s0, m);
 
         // --- novelty
-        double[] sf = structuralFeatureNovelty(s, m, unitLen);
+        double[][] sfs = structuralFeatureNovelty(s, m, unitLen, SF_SMOOTH_SEC, BarSegmentation.FINE_SEC);
+        double[] sf = sfs[0];
         normalizeMax(sf);
         double[] nov = sf;
+        double[] fine = sfs[1];
+        normalizeMax(fine);
 
         // --- bars
         int phase = downbeatPhase(chroma, onsetAtUnit);
@@ -142,6 +154,7 @@ public final class StructureSegmenter {
         int minUnits = Math.max(1, (int) Math.ceil(minSectionSec / unitLen));
         List<Integer> bounds = pickPeaks(nov, unitSec, minSectionSec, durationSec, unitLen, phase, minUnits);
 
+        bounds = BarSegmentation.refine(bounds, fine, unitSec, minSectionSec, durationSec);
         // --- labels
         int[] edges = new int[bounds.size() + 2];
         edges[0] = 0;
@@ -240,6 +253,11 @@ public final class StructureSegmenter {
     }
 
     static double[] structuralFeatureNovelty(double[][] s, int m, double unitLen) {
+        return structuralFeatureNovelty(s, m, unitLen, SF_SMOOTH_SEC)[0];
+    }
+
+    /** Structural-feature novelty for each of the given smoothing lengths (seconds). */
+    static double[][] structuralFeatureNovelty(double[][] s, int m, double unitLen, double... smoothSec) {
         int n = s.length;
         int k = Math.max(3, (int) Math.round(KNN_FRACTION * n));
         // k-th largest similarity per row (excluding the near diagonal)
@@ -271,16 +289,20 @@ public final class StructureSegmenter {
                 }
             }
         }
-        double sigma = Math.max(1.0, SF_SMOOTH_SEC / unitLen);
-        double[] nLag = rowChange(lag, sigma);
-        double[] nAbs = rowChange(rec, sigma);
-        normalizeMax(nLag);
-        normalizeMax(nAbs);
-        double[] nov = new double[n];
-        for (int i = 0; i < n; i++) {
-            nov[i] = nLag[i] + ABS_W * nAbs[i];
+        double[][] out = new double[smoothSec.length][];
+        for (int q = 0; q < smoothSec.length; q++) {
+            double sigma = Math.max(1.0, smoothSec[q] / unitLen);
+            double[] nLag = rowChange(lag, sigma);
+            double[] nAbs = rowChange(rec, sigma);
+            normalizeMax(nLag);
+            normalizeMax(nAbs);
+            double[] nov = new double[n];
+            for (int i = 0; i < n; i++) {
+                nov[i] = nLag[i] + ABS_W * nAbs[i];
+            }
+            out[q] = nov;
         }
-        return nov;
+        return out;
     }
 
     /**
@@ -389,7 +411,7 @@ public final class StructureSegmenter {
         cand.sort((x, y) -> Double.compare(nov[y], nov[x]));
         List<Integer> chosen = new ArrayList<>();
         for (int c : cand) {
-            int u = snapToBar(c, phase, n);
+            int u = snapToBar(Math.min(n - 1, c + SHIFT), phase, n);
             double t = unitSec[u];
             if (t < minSec || durationSec - t < minSec) {
                 continue;
