@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.config;
 
 import com.vibecraft.pipeline.audio.AudioDecoder;
+import com.vibecraft.pipeline.audio.DecodedAudioCache;
 import com.vibecraft.pipeline.clips.ClipJobQueue;
 import com.vibecraft.pipeline.clips.ClipPlanner;
 import com.vibecraft.pipeline.clips.ClipPrompts;
@@ -124,9 +125,10 @@ public class ClipConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public PreviewClipGenerator previewClipGenerator(SongRepository songRepository, DataDirectory dataDirectory,
-                                                     AudioDecoder audioDecoder, ClipSteps clipSteps) {
-        return new PreviewClipGenerator(songRepository, dataDirectory, audioDecoder, new PreviewClipRenderer(),
-                clipSteps::videoUrl);
+                                                     AudioDecoder audioDecoder, DecodedAudioCache decodedAudioCache,
+                                                     ClipSteps clipSteps) {
+        return new PreviewClipGenerator(songRepository, dataDirectory, audioDecoder, decodedAudioCache,
+                new PreviewClipRenderer(), clipSteps::videoUrl);
     }
 
     @BindToRegistry(lazy = true)

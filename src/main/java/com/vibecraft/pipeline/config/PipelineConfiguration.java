@@ -9,6 +9,7 @@ import com.vibecraft.pipeline.flow.ClipSteps;
 import com.vibecraft.pipeline.api.HttpErrorResponses;
 import com.vibecraft.pipeline.api.SongApi;
 import com.vibecraft.pipeline.audio.AudioDecoder;
+import com.vibecraft.pipeline.audio.DecodedAudioCache;
 import com.vibecraft.pipeline.audjust.AudjustProtocol;
 import com.vibecraft.pipeline.audjust.AudjustSettings;
 import com.vibecraft.pipeline.flow.AnalysisSteps;
@@ -88,6 +89,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         return new AudioDecoder(maxRate);
     }
 
+    /** Three songs: the one being analysed, the one whose previews render, one waiting. */
+    @BindToRegistry(lazy = true)
+    public DecodedAudioCache decodedAudioCache() {
+        return new DecodedAudioCache(3);
+    }
+
     @BindToRegistry(lazy = true)
     public LocalStructureDetector localStructureDetector(
             @PropertyInject("vibecraft.detector.min-section-sec") double minSectionSec) {
@@ -126,20 +133,22 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public SongIngestService songIngestService(SongRepository songRepository, DataDirectory dataDirectory,
-                                               AudioDecoder audioDecoder,
+                                               AudioDecoder audioDecoder, DecodedAudioCache decodedAudioCache,
                                                @PropertyInject("vibecraft.upload.max-bytes") long maxBytes,
                                                @PropertyInject("vibecraft.upload.max-duration-sec") double maxDuration) {
         Settings.positive("vibecraft.upload.max-bytes", maxBytes);
         Settings.positive("vibecraft.upload.max-duration-sec", maxDuration);
-        return new SongIngestService(songRepository, dataDirectory, audioDecoder, maxBytes, maxDuration);
+        return new SongIngestService(songRepository, dataDirectory, audioDecoder, decodedAudioCache, maxBytes,
+                maxDuration);
     }
 
     @BindToRegistry(lazy = true)
     public AnalysisSteps analysisSteps(SongRepository songRepository, DataDirectory dataDirectory,
-                                       AudioDecoder audioDecoder, LocalStructureDetector localStructureDetector,
+                                       AudioDecoder audioDecoder, DecodedAudioCache decodedAudioCache,
+                                       LocalStructureDetector localStructureDetector,
                                        AnalysisAssembler analysisAssembler, AudjustSettings audjustSettings,
                                        @PropertyInject("vibecraft.upload.max-duration-sec") double maxDuration) {
-        return new AnalysisSteps(songRepository, dataDirectory, audioDecoder, localStructureDetector,
+        return new AnalysisSteps(songRepository, dataDirectory, audioDecoder, decodedAudioCache, localStructureDetector,
                 analysisAssembler, maxDuration, audjustSettings);
     }
 

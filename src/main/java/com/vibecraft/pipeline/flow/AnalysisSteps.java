@@ -6,6 +6,7 @@ import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.RawSegment;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
+import com.vibecraft.pipeline.audio.DecodedAudioCache;
 import com.vibecraft.pipeline.audjust.AudjustFailures;
 import com.vibecraft.pipeline.audjust.AudjustSettings;
 import com.vibecraft.pipeline.song.Song;
@@ -40,6 +41,7 @@ public class AnalysisSteps {
     private final SongRepository songs;
     private final DataDirectory dataDirectory;
     private final AudioDecoder decoder;
+    private final DecodedAudioCache decoded;
     private final LocalStructureDetector detector;
     private final AnalysisAssembler assembler;
     private final double maxDurationSec;
@@ -48,11 +50,12 @@ public class AnalysisSteps {
     private final OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
 
     public AnalysisSteps(SongRepository songs, DataDirectory dataDirectory, AudioDecoder decoder,
-                         LocalStructureDetector detector, AnalysisAssembler assembler, double maxDurationSec,
+                         DecodedAudioCache decoded, LocalStructureDetector detector, AnalysisAssembler assembler, double maxDurationSec,
                          AudjustSettings audjust) {
         this.songs = songs;
         this.dataDirectory = dataDirectory;
         this.decoder = decoder;
+        this.decoded = decoded;
         this.detector = detector;
         this.assembler = assembler;
         this.maxDurationSec = maxDurationSec;
@@ -71,7 +74,7 @@ public class AnalysisSteps {
         exchange.setProperty(SONG_ID, id);
         Song song = songs.findById(id).orElseThrow(() -> new IllegalStateException("Song " + id + " no longer exists"));
         Path file = dataDirectory.resolve(song.storagePath());
-        DecodedAudio audio = decoder.decode(file, maxDurationSec);
+        DecodedAudio audio = decoded.get(id, () -> decoder.decode(file, maxDurationSec));
         exchange.setProperty(AUDIO, audio);
         exchange.setProperty(SONG_FILE, file.toFile());
         songs.updateProgress(id, 10);

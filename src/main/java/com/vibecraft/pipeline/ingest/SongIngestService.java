@@ -5,6 +5,7 @@ import com.vibecraft.pipeline.audio.AudioKind;
 import com.vibecraft.pipeline.audio.AudioSniffer;
 import com.vibecraft.pipeline.audio.AudioTooLongException;
 import com.vibecraft.pipeline.audio.DecodedAudio;
+import com.vibecraft.pipeline.audio.DecodedAudioCache;
 import com.vibecraft.pipeline.audio.UndecodableAudioException;
 import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.Song;
@@ -38,14 +39,16 @@ public class SongIngestService {
     private final SongRepository songs;
     private final DataDirectory dataDirectory;
     private final AudioDecoder decoder;
+    private final DecodedAudioCache decoded;
     private final long maxBytes;
     private final double maxDurationSec;
 
     public SongIngestService(SongRepository songs, DataDirectory dataDirectory, AudioDecoder decoder,
-                             long maxBytes, double maxDurationSec) {
+                             DecodedAudioCache decoded, long maxBytes, double maxDurationSec) {
         this.songs = songs;
         this.dataDirectory = dataDirectory;
         this.decoder = decoder;
+        this.decoded = decoded;
         this.maxBytes = maxBytes;
         this.maxDurationSec = maxDurationSec;
     }
@@ -88,7 +91,8 @@ public class SongIngestService {
             LOG.info("Song {} already stored (same SHA-256), upload ignored", existing.get().id());
             return new IngestResult(existing.get(), false);
         }
-        double duration = decodeDuration(source, kind);
+        DecodedAudio audio = decode(source, kind);
+        double duration = audio.durationSec();
 
         String name = FileNames.sanitize(originalFilename);
         String cleanTitle = title == null || title.isBlank() ? FileNames.titleFrom(name) : sanitizeTitle(title);
@@ -108,16 +112,16 @@ public class SongIngestService {
             }
             throw e;
         }
+        decoded.put(id, audio); // the analysis starts right away and needs the same samples
         Song song = songs.findById(id).orElseThrow();
         LOG.info("Song {} stored: '{}', {} bytes, {} s, {}", id, cleanTitle, size, String.format(Locale.ROOT, "%.1f",
                 duration), kind);
         return new IngestResult(song, true);
     }
 
-    private double decodeDuration(Path source, AudioKind kind) {
+    private DecodedAudio decode(Path source, AudioKind kind) {
         try {
-            DecodedAudio audio = decoder.decode(source, kind, maxDurationSec);
-            return audio.durationSec();
+            return decoder.decode(source, kind, maxDurationSec);
         } catch (AudioTooLongException e) {
             throw new IngestException(IngestException.Reason.TOO_LONG, e.getMessage(), e);
         } catch (UndecodableAudioException e) {
