@@ -7,6 +7,9 @@ COPY src src
 RUN mvn -q -B package -DskipTests
 
 FROM eclipse-temurin:17-jre
+# preview clips draw their captions with AWT, which needs a font
+RUN apt-get update && apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/target/vibecraft-pipeline.jar /app/vibecraft-pipeline.jar
 COPY --from=build /src/target/lib /app/lib
