@@ -38,9 +38,13 @@ public final class SpectralFeatures {
     public final float[][] chroma;
     public final float[][] mfcc;
     public final float[] energyDb;
+    /** Onset strength (positive log-mel flux) of the lowest mel bands only (bass, below about {@value #LOW_HZ} Hz). */
+    public final float[] lowOnset;
+    /** Upper frequency of the bass bands used by {@link #lowOnset}. */
+    static final double LOW_HZ = 250.0;
 
     private SpectralFeatures(int nFrames, int hop, int fftSize, double sampleRate, float[] onset,
-                             float[][] chroma, float[][] mfcc, float[] energyDb) {
+                             float[][] chroma, float[][] mfcc, float[] energyDb, float[] lowOnset) {
         this.nFrames = nFrames;
         this.hop = hop;
         this.fftSize = fftSize;
@@ -50,6 +54,7 @@ public final class SpectralFeatures {
         this.chroma = chroma;
         this.mfcc = mfcc;
         this.energyDb = energyDb;
+        this.lowOnset = lowOnset;
     }
 
     /** Time in seconds of the centre of frame {@code t}. */
@@ -115,6 +120,12 @@ public final class SpectralFeatures {
         float[][] chroma = new float[nFrames][12];
         float[][] mfcc = new float[nFrames][N_MFCC];
         float[] energyDb = new float[nFrames];
+        float[] lowOnset = new float[nFrames];
+        int nLow = 0;
+        while (nLow < N_MELS && (melStart[nLow] + melW[nLow].length) * sampleRate / n <= LOW_HZ) {
+            nLow++;
+        }
+        nLow = Math.max(1, nLow);
         java.util.Arrays.fill(prevLogMel, FLOOR_DB);
         int reportEvery = Math.max(1, nFrames / 20);
 
@@ -137,6 +148,7 @@ public final class SpectralFeatures {
             energyDb[t] = (float) Math.max(FLOOR_DB, 10.0 * Math.log10(total * powNorm + 1e-30));
 
             double flux = 0;
+            double lowFlux = 0;
             for (int b = 0; b < N_MELS; b++) {
                 float[] w = melW[b];
                 int k0 = melStart[b];
@@ -149,10 +161,14 @@ public final class SpectralFeatures {
                 double d = db - prevLogMel[b];
                 if (d > 0) {
                     flux += d;
+                    if (b < nLow) {
+                        lowFlux += d;
+                    }
                 }
                 prevLogMel[b] = db;
             }
             onset[t] = (float) (flux / N_MELS);
+            lowOnset[t] = (float) (lowFlux / nLow);
             float[] mf = mfcc[t];
             for (int c = 0; c < N_MFCC; c++) {
                 double acc = 0;
@@ -180,8 +196,11 @@ public final class SpectralFeatures {
             // Attribute each frame's flux to the next frame so beat times land on the attacks.
             System.arraycopy(onset, 0, onset, 1, nFrames - 1);
             onset[0] = 0f;
+            lowOnset[0] = 0f;
+            System.arraycopy(lowOnset, 0, lowOnset, 1, nFrames - 1);
+            lowOnset[0] = 0f;
         }
-        return new SpectralFeatures(nFrames, hop, n, sampleRate, onset, chroma, mfcc, energyDb);
+        return new SpectralFeatures(nFrames, hop, n, sampleRate, onset, chroma, mfcc, energyDb, lowOnset);
     }
 
     private static double hzToMel(double f) {

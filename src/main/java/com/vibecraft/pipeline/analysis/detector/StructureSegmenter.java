@@ -22,8 +22,9 @@ import java.util.List;
  *       sections rarely change texture, so it is not used.)</li>
  *   <li>Peak picking: local maxima above a moving-average threshold, taken strongest first while
  *       keeping every section at least the minimum length; boundaries are moved one beat later
- *       (melodic pick-ups pull the novelty early) and then to the nearest bar start (downbeat
- *       phase from harmonic change and onset strength, 4 beats per bar); finally
+ *       (melodic pick-ups pull the novelty early) and then to the nearest bar start (4 beats per
+ *       bar; the downbeat phase per region from harmonic change and onset and bass-onset
+ *       strength, {@link #barPhases}); finally
  *       {@link BarSegmentation#refine} may move each by one bar to where a finely smoothed
  *       structural novelty is clearly stronger.</li>
  *   <li>Labels: segment-to-segment similarity is the best diagonal alignment in the
@@ -95,6 +96,7 @@ public final class StructureSegmenter {
         float[][] chroma = new float[nUnits][12];
         float[][] timbre = new float[nUnits][SpectralFeatures.N_MFCC - 1];
         double[] onsetAtUnit = new double[nUnits];
+        double[] lowAtUnit = new double[nUnits];
         for (int u = 0; u < nUnits; u++) {
             int a = grid[u];
             int b = Math.max(a + 1, grid[u + 1]);
@@ -114,6 +116,11 @@ public final class StructureSegmenter {
                 s = Math.max(s, f.onset[t]);
             }
             onsetAtUnit[u] = s;
+            double lo = 0;
+            for (int t = Math.max(0, a - 1); t <= Math.min(f.nFrames - 1, a + 1); t++) {
+                lo = Math.max(lo, f.lowOnset[t]);
+            }
+            lowAtUnit[u] = lo;
             double mx = 0;
             for (int c = 0; c < 12; c++) {
                 mx = Math.max(mx, chroma[u][c]);
@@ -148,7 +155,7 @@ public final class StructureSegmenter {
         normalizeMax(fine);
 
         // --- bars
-        int phase = downbeatPhase(chroma, onsetAtUnit);
+        int[] phase = barPhases(chroma, onsetAtUnit, lowAtUnit);
 
         // --- peak picking
         int minUnits = Math.max(1, (int) Math.ceil(minSectionSec / unitLen));
@@ -359,32 +366,74 @@ public final class StructureSegmenter {
         return nov;
     }
 
-    /** Beat phase (0–3) of bar starts: where harmonic change and onsets are strongest. */
-    static int downbeatPhase(float[][] chroma, double[] onsetAtUnit) {
+    /** Weight of the onset strength at a beat in the bar-start evidence (harmonic change has weight 1). */
+    static final double PHASE_ONSET_W = 0.25;
+    /** Weight of the bass (low-band) onset strength in the bar-start evidence. */
+    static final double PHASE_BASS_W = 2.0;
+    /** The bar phase is chosen per unit over this many beats either side (16 bars of 4/4). */
+    static final int PHASE_WIN = 64;
+
+    /**
+     * Beat phase (0–3) of bar starts, per unit. Each beat gets evidence of being a bar start:
+     * harmonic change from the previous beat (1 − chroma cosine) plus onset strength and, weighted
+     * most, bass onset strength (chords and bass notes change on the downbeat; the left hand of
+     * a piano arrangement lands on it), each relative to its song mean. For every unit, the phase
+     * whose beats (every 4th) have the highest mean evidence within ±{@value #PHASE_WIN} beats is
+     * taken, so that a bar of 2 or 6 beats, or a dropped beat, only shifts the phase locally.
+     *
+     * <p>pop909-train (250 songs), against one global phase from chroma change + onsets:
+     * HR.5Ft .324 → .334, HR3Ft .470 → .471, PWF .637 → .638. The ±2-beat (half-bar) misses
+     * fall, but most whole-bar misses are bars, not phase: estimated boundaries one bar early.
+     */
+    static int[] barPhases(float[][] chroma, double[] onsetAtUnit, double[] lowAtUnit) {
         int n = chroma.length;
-        double[] score = new double[4];
-        int[] cnt = new int[4];
-        double onsetMean = 0;
-        for (double v : onsetAtUnit) {
-            onsetMean += v;
-        }
-        onsetMean = onsetMean / Math.max(1, n) + 1e-9;
+        double[] change = new double[n];
         for (int i = 1; i < n; i++) {
-            double change = 1.0 - dot(chroma[i - 1], chroma[i]);
-            score[i % 4] += change + 0.25 * onsetAtUnit[i] / onsetMean;
-            cnt[i % 4]++;
+            change[i] = 1.0 - dot(chroma[i - 1], chroma[i]);
         }
-        int best = 0;
-        for (int p = 1; p < 4; p++) {
-            if (score[p] / Math.max(1, cnt[p]) > score[best] / Math.max(1, cnt[best])) {
-                best = p;
+        double mc = mean(change) + 1e-9;
+        double mo = mean(onsetAtUnit) + 1e-9;
+        double ml = mean(lowAtUnit) + 1e-9;
+        // cumulative evidence and counts per phase class
+        double[][] cum = new double[4][n + 1];
+        int[][] cnt = new int[4][n + 1];
+        for (int i = 0; i < n; i++) {
+            double e = change[i] / mc + PHASE_ONSET_W * onsetAtUnit[i] / mo + PHASE_BASS_W * lowAtUnit[i] / ml;
+            for (int p = 0; p < 4; p++) {
+                boolean on = i > 0 && i % 4 == p;
+                cum[p][i + 1] = cum[p][i] + (on ? e : 0);
+                cnt[p][i + 1] = cnt[p][i] + (on ? 1 : 0);
             }
         }
-        return best;
+        int[] out = new int[n];
+        for (int u = 0; u < n; u++) {
+            int a = Math.max(0, u - PHASE_WIN);
+            int b = Math.min(n, u + PHASE_WIN + 1);
+            int best = 0;
+            double bv = -1;
+            for (int p = 0; p < 4; p++) {
+                int c = cnt[p][b] - cnt[p][a];
+                double v = c == 0 ? 0 : (cum[p][b] - cum[p][a]) / c;
+                if (v > bv) {
+                    bv = v;
+                    best = p;
+                }
+            }
+            out[u] = best;
+        }
+        return out;
+    }
+
+    private static double mean(double[] x) {
+        double m = 0;
+        for (double v : x) {
+            m += v;
+        }
+        return m / Math.max(1, x.length);
     }
 
     static List<Integer> pickPeaks(double[] nov, double[] unitSec, double minSec, double durationSec,
-                                   double unitLen, int phase, int minUnits) {
+                                   double unitLen, int[] phase, int minUnits) {
         int n = nov.length;
         int w = Math.max(2, (int) Math.round(THR_WIN_SEC / unitLen)); // ±8 s window for the adaptive threshold
         double[] cum = new double[n + 1];
@@ -411,7 +460,8 @@ public final class StructureSegmenter {
         cand.sort((x, y) -> Double.compare(nov[y], nov[x]));
         List<Integer> chosen = new ArrayList<>();
         for (int c : cand) {
-            int u = snapToBar(Math.min(n - 1, c + SHIFT), phase, n);
+            int u0 = Math.min(n - 1, c + SHIFT);
+            int u = snapToBar(u0, phase[u0], n);
             double t = unitSec[u];
             if (t < minSec || durationSec - t < minSec) {
                 continue;
