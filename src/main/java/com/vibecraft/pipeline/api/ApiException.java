@@ -22,6 +22,15 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, detail);
     }
 
+    /** An id from a path: a malformed one names nothing, so it is a 404 like an unknown one. */
+    public static java.util.UUID uuidOr404(String id, String notFoundDetail) {
+        try {
+            return java.util.UUID.fromString(id);
+        } catch (RuntimeException e) {
+            throw notFound(notFoundDetail);
+        }
+    }
+
     public static ApiException conflict(String detail) {
         return new ApiException(409, detail);
     }

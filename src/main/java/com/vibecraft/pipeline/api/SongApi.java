@@ -138,11 +138,7 @@ public class SongApi {
     }
 
     static UUID parseId(String songId) {
-        try {
-            return UUID.fromString(songId);
-        } catch (RuntimeException e) {
-            throw songNotFound(songId);
-        }
+        return ApiException.uuidOr404(songId, songNotFound(songId).getMessage());
     }
 
     private static ApiException songNotFound(String songId) {

@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.flow;
 
 import com.vibecraft.pipeline.analysis.AnalysisAssembler;
+import com.vibecraft.pipeline.api.AnalysisHeaders;
 import com.vibecraft.pipeline.analysis.DetectorResult;
 import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.RawSegment;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public class AnalysisSteps {
 
-    public static final String SONG_ID = "songId";
+    public static final String SONG_ID = AnalysisHeaders.SONG_ID;
     static final String AUDIO = "vibecraftAudio";
     static final String SONG_FILE = "songFile";
     static final String DETECTION = "vibecraftDetection";

@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.flow;
 
 import com.vibecraft.pipeline.analysis.Section;
+import com.vibecraft.pipeline.api.AnalysisHeaders;
 import com.vibecraft.pipeline.api.ApiException;
 import com.vibecraft.pipeline.clips.Clip;
 import com.vibecraft.pipeline.clips.ClipDraft;
@@ -254,15 +255,11 @@ public class ClipSteps {
     }
 
     private static UUID parse(String id, String notFound) {
-        try {
-            return UUID.fromString(id);
-        } catch (RuntimeException e) {
-            throw ApiException.notFound(notFound);
-        }
+        return ApiException.uuidOr404(id, notFound);
     }
 
     private static UUID songId(Exchange exchange) {
-        Object v = exchange.getMessage().getHeader("songId");
+        Object v = exchange.getMessage().getHeader(AnalysisHeaders.SONG_ID);
         return v instanceof UUID u ? u : parse(String.valueOf(v), "Song " + v + " was not found.");
     }
 }
