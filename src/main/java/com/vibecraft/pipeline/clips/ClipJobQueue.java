@@ -15,6 +15,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamGroupInfo;
 
 /**
  * The clip-job queue on Redis Streams (README "Job protocol"): jobs on {@code {prefix}:clip-jobs}
@@ -220,6 +221,39 @@ public class ClipJobQueue {
 
     public long pendingJobs() {
         return redis.xpending(jobsKey, WORKER_GROUP).getTotal();
+    }
+
+    /**
+     * How far the workers are behind: jobs on the stream not yet delivered to any worker (counted
+     * up to {@code cap}: Redis 6 has no group lag, so they are read past the group's last delivered
+     * id), jobs delivered but not acknowledged, and dead-lettered jobs.
+     */
+    public Backlog backlog(int cap) {
+        long length = redis.xlen(jobsKey);
+        StreamGroupInfo group = null;
+        if (length > 0) {
+            for (StreamGroupInfo g : redis.xinfoGroups(jobsKey)) {
+                if (WORKER_GROUP.equals(g.getName())) {
+                    group = g;
+                }
+            }
+        }
+        long waiting;
+        long pending = 0;
+        if (group == null) {
+            waiting = Math.min(length, cap);
+        } else {
+            pending = group.getPending();
+            waiting = redis.xrange(jobsKey, "(" + group.getLastDeliveredId(), "+", cap).size();
+        }
+        return new Backlog(length, waiting, pending, redis.xlen(deadKey));
+    }
+
+    /** See {@link #backlog}. */
+    public record Backlog(long length, long waiting, long pending, long dead) {
+        public long lag() {
+            return waiting + pending;
+        }
     }
 
     private List<StreamEntry> read(String key, String group, String consumer, int count, long blockMs, StreamEntryID from) {

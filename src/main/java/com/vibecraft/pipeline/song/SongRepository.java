@@ -79,6 +79,23 @@ public class SongRepository {
         return jdbc.queryOne("SELECT COUNT(*) FROM songs", Map.of(), rs -> rs.getLong(1)).orElse(0L);
     }
 
+    /** Songs per status; every status is present (0 when none). */
+    public Map<SongStatus, Long> countByStatus() {
+        Map<SongStatus, Long> counts = new java.util.EnumMap<>(SongStatus.class);
+        for (SongStatus st : SongStatus.values()) {
+            counts.put(st, 0L);
+        }
+        jdbc.query("SELECT status, COUNT(*) FROM songs GROUP BY status", Map.of(),
+                rs -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> {
+                    for (SongStatus st : SongStatus.values()) {
+                        if (st.value().equals(e.getKey())) {
+                            counts.put(st, e.getValue());
+                        }
+                    }
+                });
+        return counts;
+    }
+
     /**
      * Moves a song to {@code analyzing} unless it is already there.
      *

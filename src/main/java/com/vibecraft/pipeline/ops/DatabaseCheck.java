@@ -1,0 +1,46 @@
+package com.vibecraft.pipeline.ops;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/** Readiness: the database answers a trivial query within the health timeout. */
+public class DatabaseCheck extends AbstractHealthCheck {
+
+    private final DataSource dataSource;
+    private final long timeoutMs;
+
+    public DatabaseCheck(DataSource dataSource, long timeoutMs) {
+        super("vibecraft", "database");
+        this.dataSource = dataSource;
+        this.timeoutMs = timeoutMs;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        long start = System.nanoTime();
+        try {
+            TimeLimit.call(() -> {
+                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                    s.setQueryTimeout((int) Math.max(1, (timeoutMs + 999) / 1000));
+                    try (ResultSet rs = s.executeQuery("SELECT 1")) {
+                        rs.next();
+                        return rs.getInt(1);
+                    }
+                }
+            }, timeoutMs);
+            builder.up().detail("latencyMs", (System.nanoTime() - start) / 1_000_000);
+        } catch (Exception e) {
+            builder.down().message("database unreachable: " + TimeLimit.reason(e));
+        }
+    }
+}

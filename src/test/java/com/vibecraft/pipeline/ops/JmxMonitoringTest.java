@@ -1,0 +1,133 @@
+package com.vibecraft.pipeline.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.TestAudio;
+import com.vibecraft.pipeline.support.TestEnvironment;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The service as a JMX client sees it: each route and both breakers as MBeans under
+ * org.apache.camel, read and operated through the platform MBeanServer by ObjectName, exactly as
+ * jconsole or the {@code jmx} command does over a connector.
+ */
+@CamelMainTest(mainClass = App.class, useJmx = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JmxMonitoringTest {
+
+    static final int RATE = 8000;
+    final MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+
+    @BeanInject
+    CamelContext context;
+
+    @BeforeAll
+    static void environment() {
+        // Audjust "configured" at a port nobody listens on: only the forced-open breaker is exercised
+        TestEnvironment.prepare("jmx", Map.of(
+                "vibecraft.audjust.base-url", "http://127.0.0.1:" + TestEnvironment.freePort(),
+                "vibecraft.audjust.api-key", "jmx-test-key"));
+    }
+
+    private ObjectName route(String id) throws Exception {
+        Set<ObjectName> found = jmx.queryNames(new ObjectName("org.apache.camel:type=routes,name=\"" + id + "\",*"), null);
+        assertEquals(1, found.size(), "route MBean " + id + ": " + found);
+        return found.iterator().next();
+    }
+
+    private ObjectName processor(String id) throws Exception {
+        Set<ObjectName> found = jmx.queryNames(new ObjectName("org.apache.camel:type=processors,name=\"" + id + "\",*"), null);
+        assertEquals(1, found.size(), "processor MBean " + id + ": " + found);
+        return found.iterator().next();
+    }
+
+    @Test
+    void everyRouteIsAnMBeanUnderItsFlowFileId() throws Exception {
+        Set<String> mbeanRoutes = new TreeSet<>();
+        for (ObjectName n : jmx.queryNames(new ObjectName("org.apache.camel:context=vibecraft-pipeline,type=routes,*"), null)) {
+            mbeanRoutes.add((String) jmx.getAttribute(n, "RouteId"));
+        }
+        Set<String> routes = new TreeSet<>();
+        for (Route r : context.getRoutes()) {
+            routes.add(r.getRouteId());
+            // a stable id is one written in the flow files, not Camel's generated route1, route2 …
+            assertTrue(!r.getRouteId().matches("route\\d+"), "generated route id " + r.getRouteId());
+        }
+        assertEquals(routes, mbeanRoutes);
+        assertTrue(mbeanRoutes.containsAll(Set.of("analyze-song", "analysis-queue", "clip-worker", "generate-clip",
+                "healthz", "readyz", "metrics")), mbeanRoutes.toString());
+        ObjectName analyze = route("analyze-song");
+        assertEquals("Started", jmx.getAttribute(analyze, "State"));
+        for (String counter : new String[] {"ExchangesTotal", "ExchangesFailed", "ExchangesInflight", "MeanProcessingTime"}) {
+            assertTrue(jmx.getAttribute(analyze, counter) instanceof Number, counter);
+        }
+    }
+
+    @Test
+    void routeCountersMoveAndARouteCanBeSuspendedAndResumed() throws Exception {
+        ObjectName healthz = route("healthz");
+        long before = (Long) jmx.getAttribute(healthz, "ExchangesTotal");
+        assertEquals(200, Http.get(TestEnvironment.baseUrl() + "/healthz").status());
+        assertEquals(200, Http.get(TestEnvironment.baseUrl() + "/healthz").status());
+        assertEquals(before + 2, (Long) jmx.getAttribute(healthz, "ExchangesTotal"));
+        assertEquals(0, ((Number) jmx.getAttribute(healthz, "ExchangesInflight")).intValue());
+        assertTrue(((Number) jmx.getAttribute(healthz, "MeanProcessingTime")).longValue() >= 0);
+
+        jmx.invoke(healthz, "suspend", null, null);
+        try {
+            assertEquals("Suspended", jmx.getAttribute(healthz, "State"));
+            Http.Response whileSuspended = Http.get(TestEnvironment.baseUrl() + "/healthz");
+            assertNotEquals(200, whileSuspended.status(), whileSuspended.body());
+        } finally {
+            jmx.invoke(healthz, "resume", null, null);
+        }
+        assertEquals("Started", jmx.getAttribute(healthz, "State"));
+        assertEquals(200, Http.get(TestEnvironment.baseUrl() + "/healthz").status());
+    }
+
+    @Test
+    void theAudjustBreakerCanBeForcedOpenAndClosedOverJmx() throws Exception {
+        ObjectName breaker = processor("audjust-breaker");
+        ObjectName video = processor("video-generator-breaker");
+        assertEquals("CLOSED", jmx.getAttribute(video, "CircuitBreakerState"));
+        assertEquals("CLOSED", jmx.getAttribute(breaker, "CircuitBreakerState"));
+        assertTrue(jmx.getAttribute(breaker, "FailureRate") instanceof Number);
+        long notPermitted = (Long) jmx.getAttribute(breaker, "NumberOfNotPermittedCalls");
+
+        jmx.invoke(breaker, "transitionToForcedOpenState", null, null);
+        try {
+            assertEquals("FORCED_OPEN", jmx.getAttribute(breaker, "CircuitBreakerState"));
+            // the breaker refuses the call: the song is analysed by the local detector, and no
+            // request reaches the (absent) Audjust
+            float[] song = Arrays.copyOf(TestAudio.abab(RATE, 7), RATE * 20);
+            String id = Http.upload(TestEnvironment.baseUrl(), "forced.wav", TestAudio.wav(song, RATE))
+                    .json().path("id").asText();
+            JsonNode done = Http.awaitSong(TestEnvironment.baseUrl(), id, Duration.ofSeconds(60), "analyzed", "failed");
+            assertEquals("analyzed", done.path("status").asText(), done.toString());
+            assertEquals("local", done.path("analysisSource").asText());
+            assertEquals(notPermitted + 1, (Long) jmx.getAttribute(breaker, "NumberOfNotPermittedCalls"));
+        } finally {
+            jmx.invoke(breaker, "transitionToCloseState", null, null);
+        }
+        assertEquals("CLOSED", jmx.getAttribute(breaker, "CircuitBreakerState"));
+    }
+}
