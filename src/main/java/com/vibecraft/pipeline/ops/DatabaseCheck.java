@@ -1,7 +1,9 @@
 package com.vibecraft.pipeline.ops;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -30,11 +32,20 @@ public class DatabaseCheck extends AbstractHealthCheck {
         long start = System.nanoTime();
         try {
             TimeLimit.call(() -> {
-                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                    s.setQueryTimeout((int) Math.max(1, (timeoutMs + 999) / 1000));
-                    try (ResultSet rs = s.executeQuery("SELECT 1")) {
-                        rs.next();
-                        return rs.getInt(1);
+                try (Connection c = dataSource.getConnection()) {
+                    try (Statement s = c.createStatement()) {
+                        s.setQueryTimeout((int) Math.max(1, (timeoutMs + 999) / 1000));
+                        try (ResultSet rs = s.executeQuery("SELECT 1")) {
+                            rs.next();
+                            return rs.getInt(1);
+                        }
+                    } catch (SQLException e) {
+                        // a connection the database dropped is not given out again (the pool evicts
+                        // only on errors it knows as fatal, and skips its own test on recently used ones)
+                        if (dataSource instanceof HikariDataSource hikari) {
+                            hikari.evictConnection(c);
+                        }
+                        throw e;
                     }
                 }
             }, timeoutMs);
