@@ -1,0 +1,153 @@
+package com.vibecraft.pipeline.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.TestAudio;
+import com.vibecraft.pipeline.support.TestEnvironment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** GET /metrics after one upload and its analysis, parsed as Prometheus text. */
+@CamelMainTest(mainClass = App.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MetricsTest {
+
+    static final int RATE = 8000;
+    static final double SONG_SEC = 30;
+
+    @BeforeAll
+    static void environment() {
+        // no clips: the queue gauges must stay at what the test expects
+        TestEnvironment.prepare("metrics", Map.of("vibecraft.worker.enabled", "false",
+                "vibecraft.metrics.cache-sec", "0"));
+    }
+
+    /** One sample line: name, labels, value. */
+    record Sample(String name, Map<String, String> labels, double value) {
+    }
+
+    static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
+    static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    static List<Sample> parse(String text) {
+        List<Sample> samples = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = LINE.matcher(line);
+            assertTrue(m.matches(), "not a Prometheus sample line: " + line);
+            Map<String, String> labels = new LinkedHashMap<>();
+            if (m.group(3) != null) {
+                Matcher l = LABEL.matcher(m.group(3));
+                while (l.find()) {
+                    labels.put(l.group(1), l.group(2));
+                }
+            }
+            samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(4))));
+        }
+        return samples;
+    }
+
+    static double value(List<Sample> samples, String name, String... labelPairs) {
+        List<Sample> found = samples.stream().filter(s -> s.name().equals(name)).filter(s -> {
+            for (int i = 0; i < labelPairs.length; i += 2) {
+                if (!labelPairs[i + 1].equals(s.labels().get(labelPairs[i]))) {
+                    return false;
+                }
+            }
+            return true;
+        }).toList();
+        assertEquals(1, found.size(), name + " " + Arrays.toString(labelPairs) + ": " + found);
+        return found.get(0).value();
+    }
+
+    @Test
+    void scrapeAfterAnUploadShowsRoutesBreakersSongsQueueAndTheAnalysis() {
+        String base = TestEnvironment.baseUrl();
+        float[] song = Arrays.copyOf(TestAudio.abab(RATE, 3), (int) (RATE * SONG_SEC));
+        String id = Http.upload(base, "metrics.wav", TestAudio.wav(song, RATE)).json().path("id").asText();
+        JsonNode done = Http.awaitSong(base, id, Duration.ofSeconds(60), "analyzed", "failed");
+        assertEquals("analyzed", done.path("status").asText(), done.toString());
+
+        // planning and sending the clip jobs follow the analysis: wait until every job is on the stream
+        int clips = awaitClipsPlanned(base, id);
+        Http.Response r = Http.get(base + "/metrics");
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (value(parse(r.body()), "vibecraft_clip_queue_length") < clips && System.currentTimeMillis() < deadline) {
+            sleep(200);
+            r = Http.get(base + "/metrics");
+        }
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());
+        List<Sample> s = parse(r.body());
+
+        // songs by status, from the database
+        assertEquals(1, value(s, "vibecraft_songs", "status", "analyzed"));
+        assertEquals(0, value(s, "vibecraft_songs", "status", "failed"));
+        assertEquals(0, value(s, "vibecraft_songs", "status", "analyzing"));
+
+        // one analysis: its duration histogram and its speed against real time
+        assertEquals(1, value(s, "vibecraft_analysis_duration_seconds_count", "source", "local"));
+        double seconds = value(s, "vibecraft_analysis_duration_seconds_sum", "source", "local");
+        assertTrue(seconds > 0 && seconds < 60, "analysis took " + seconds + " s");
+        assertTrue(s.stream().anyMatch(x -> x.name().equals("vibecraft_analysis_duration_seconds_bucket")
+                && "+Inf".equals(x.labels().get("le")) && x.value() == 1), "no histogram buckets");
+        assertEquals(1, value(s, "vibecraft_analysis_realtime_factor_count", "source", "local"));
+        double factor = value(s, "vibecraft_analysis_realtime_factor_sum", "source", "local");
+        assertEquals(SONG_SEC / seconds, factor, factor * 0.05, "x real time");
+
+        // the clip queue (clips were planned, the built-in worker is off: every job waits)
+        assertEquals(clips, value(s, "vibecraft_clip_queue_length"));
+        assertEquals(clips, value(s, "vibecraft_clip_queue_waiting"));
+        assertEquals(0, value(s, "vibecraft_clip_queue_pending"));
+        assertEquals(0, value(s, "vibecraft_clip_queue_dead"));
+
+        // Camel's route timings, per route id
+        assertTrue(value(s, "camel_route_policy_seconds_count", "routeId", "analyze-song") >= 1);
+        assertEquals(1, value(s, "camel_route_policy_seconds_count", "routeId", "upload-song"));
+
+        // both breakers, closed
+        for (String breaker : new String[] {"audjust-breaker", "video-generator-breaker"}) {
+            assertEquals(1, value(s, "resilience4j_circuitbreaker_state", "name", breaker, "state", "closed"));
+            assertEquals(0, value(s, "resilience4j_circuitbreaker_state", "name", breaker, "state", "open"));
+        }
+        assertFalse(r.body().contains("NaN"), "a gauge could not be read");
+    }
+
+    private static int awaitClipsPlanned(String base, String songId) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            Http.Response st = Http.get(base + "/api/v1/songs/" + songId + "/clips/status");
+            if (st.status() == 200 && st.json().path("totalClips").asInt() > 0) {
+                return st.json().path("totalClips").asInt();
+            }
+            sleep(200);
+        }
+        throw new AssertionError("no clips planned for " + songId);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
