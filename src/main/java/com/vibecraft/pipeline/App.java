@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline;
 
 import com.vibecraft.pipeline.cli.Cli;
+import com.vibecraft.pipeline.ops.LogLevel;
 import org.apache.camel.main.Main;
 
 /**
@@ -21,6 +22,8 @@ public final class App {
         String command = args.length == 0 ? "serve" : args[0];
         String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
         try {
+            // before anything logs: slf4j-simple fixes its level when the first logger is made
+            LogLevel.apply();
             return switch (command) {
                 case "serve" -> serve(rest);
                 case "analyze" -> Cli.analyze(rest, System.out, System.err);

@@ -23,9 +23,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.attachment.AttachmentMessage;
 import org.apache.camel.attachment.CamelFileDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The Java side of the song endpoints in routes/songs-api.camel.yaml and routes/ingest.camel.yaml. */
 public class SongApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SongApi.class);
 
     static final String FILE_FIELD = "file";
 
@@ -114,6 +118,7 @@ public class SongApi {
         if (!songs.claimForAnalysis(song.id())) {
             throw ApiException.conflict("Song " + song.id() + " is already being analysed.");
         }
+        LOG.info("Song {} analyzing: a new analysis was requested", song.id());
         return songs.findById(song.id()).orElseThrow();
     }
 

@@ -79,7 +79,7 @@ public class AnalysisSteps {
         exchange.setProperty(AUDIO, audio);
         exchange.setProperty(SONG_FILE, file.toFile());
         songs.updateProgress(id, 10);
-        LOG.info("Song {} analysing ({} s of audio)", id, Math.round(audio.durationSec()));
+        LOG.info("Song {} analysis started ({} s of audio)", id, Math.round(audio.durationSec()));
     }
 
     /** The local detector: raw segments in the body, beats kept for {@link #finish}. */

@@ -40,16 +40,18 @@ public class ClipResultSteps {
             ClipResult r = d.message();
             if (r.completed()) {
                 if (clips.complete(r.clipId(), r.jobId(), r.videoUrl())) {
-                    LOG.info("Clip {} completed (job {})", r.clipId(), r.jobId());
+                    LOG.info("Clip {} of song {} completed (job {})", r.clipId(), songOf(r), r.jobId());
                 } else {
                     LOG.info("Ignoring a completed result for clip {} job {}: unknown clip or not its current job",
                             r.clipId(), r.jobId());
                 }
             } else {
                 switch (clips.fail(r.clipId(), r.jobId(), r.error())) {
-                    case RETRY_SCHEDULED -> LOG.info("Clip {} failed (job {}): {}; will retry", r.clipId(), r.jobId(), r.error());
+                    case RETRY_SCHEDULED -> LOG.info("Clip {} of song {} failed (job {}): {}; will retry", r.clipId(),
+                            songOf(r), r.jobId(), r.error());
                     case EXHAUSTED -> {
-                        LOG.warn("Clip {} failed (job {}) with no attempts left: {}", r.clipId(), r.jobId(), r.error());
+                        LOG.warn("Clip {} of song {} failed (job {}) with no attempts left: {}", r.clipId(), songOf(r),
+                                r.jobId(), r.error());
                         tryDeadLetter();
                     }
                     case STALE -> LOG.info("Ignoring a failed result for clip {} job {}: unknown clip or not its current job",
@@ -58,6 +60,11 @@ public class ClipResultSteps {
             }
         }
         queue.ackResult(d.entryId());
+    }
+
+    /** For the log line: results carry the clip id only. */
+    private String songOf(ClipResult r) {
+        return clips.find(r.clipId()).map(c -> c.songId().toString()).orElse("?");
     }
 
     private void tryDeadLetter() {

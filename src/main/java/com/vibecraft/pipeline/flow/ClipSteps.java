@@ -107,6 +107,9 @@ public class ClipSteps {
                     : ApiException.conflict(e.getMessage());
         }
         LOG.info("Song {}: {} clips planned over {} sections", songId, stored.size(), analysis.sections().size());
+        for (Clip c : stored) {
+            LOG.info("Clip {} of song {} queued (job {})", c.id(), songId, c.jobId());
+        }
         return stored.stream().map(this::job).toList();
     }
 
@@ -146,7 +149,7 @@ public class ClipSteps {
         }
         Clip again = clips.reissue(clip, c.jobId(), List.of(ClipStatus.FAILED, ClipStatus.COMPLETED), true)
                 .orElseThrow(() -> ApiException.conflict("Clip " + clipId + " is already being retried."));
-        LOG.info("Clip {} of song {} retried by request: job {}", clip, song, again.jobId());
+        LOG.info("Clip {} of song {} queued again (retry requested, job {})", clip, song, again.jobId());
         return job(again);
     }
 
@@ -159,7 +162,8 @@ public class ClipSteps {
         List<ClipJob> jobs = new ArrayList<>();
         for (Clip c : clips.dueRetries(100)) {
             clips.reissue(c.id(), c.jobId(), List.of(ClipStatus.FAILED), false).ifPresent(again -> {
-                LOG.info("Clip {} retried automatically: attempt {} of {}", again.id(), again.attempts(), again.maxAttempts());
+                LOG.info("Clip {} of song {} queued again (automatic retry after {} of {} attempts)", again.id(), again.songId(),
+                        again.attempts(), again.maxAttempts());
                 jobs.add(job(again));
             });
         }
@@ -191,6 +195,7 @@ public class ClipSteps {
                     } else {
                         clips.fail(c.id(), c.jobId(), "No worker finished the job within the visibility timeout of "
                                 + visibilityTimeout.toSeconds() + " s, " + c.attempts() + " times.");
+                        LOG.warn("Clip {} of song {} failed: job {} stalled with no attempts left", c.id(), c.songId(), c.jobId());
                     }
                 }
             } else {

@@ -55,7 +55,7 @@ public class ClipWorkerSteps {
             skip(exchange, d.entryId());
             return job;
         }
-        LOG.info("Clip {} processing (job {}, attempt {})", job.clipId(), job.jobId(), job.attempt());
+        LOG.info("Clip {} of song {} processing (job {}, attempt {})", job.clipId(), job.songId(), job.jobId(), job.attempt());
         exchange.setProperty(SKIP, false);
         return job;
     }

@@ -114,7 +114,7 @@ public class SongIngestService {
         }
         decoded.put(id, audio); // the analysis starts right away and needs the same samples
         Song song = songs.findById(id).orElseThrow();
-        LOG.info("Song {} stored: '{}', {} bytes, {} s, {}", id, cleanTitle, size, String.format(Locale.ROOT, "%.1f",
+        LOG.info("Song {} uploaded: '{}', {} bytes, {} s, {}", id, cleanTitle, size, String.format(Locale.ROOT, "%.1f",
                 duration), kind);
         return new IngestResult(song, true);
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real HTTP server on 127.0.0.1 that plays Audjust, healthy or failing in a chosen way. */
-final class FakeAudjust implements AutoCloseable {
+public final class FakeAudjust implements AutoCloseable {
 
     enum Mode {
         OK_SECTIONS, OK_RESULT_SECTIONS,
@@ -25,7 +25,7 @@ final class FakeAudjust implements AutoCloseable {
                    java.util.Set<String> headerNames) {
     }
 
-    static final String KEY = "test-key-7f3a9c1e5b";
+    public static final String KEY = "test-key-7f3a9c1e5b";
 
     private final HttpServer server;
     private final int port;
@@ -33,7 +33,7 @@ final class FakeAudjust implements AutoCloseable {
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger uploadCalls = new AtomicInteger();
 
-    FakeAudjust() throws IOException {
+    public FakeAudjust() throws IOException {
         this(0);
     }
 
@@ -49,7 +49,7 @@ final class FakeAudjust implements AutoCloseable {
         return new FakeAudjust(port);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port + "/api/";
     }
 
