@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline;
 
 import com.vibecraft.pipeline.cli.Cli;
+import com.vibecraft.pipeline.ops.JmxCommand;
 import com.vibecraft.pipeline.ops.LogLevel;
 import org.apache.camel.main.Main;
 
@@ -28,6 +29,7 @@ public final class App {
                 case "serve" -> serve(rest);
                 case "analyze" -> Cli.analyze(rest, System.out, System.err);
                 case "bench" -> Cli.bench(rest, System.out, System.err);
+                case "jmx" -> JmxCommand.run(rest, System.out, System.err);
                 case "-h", "--help", "help" -> {
                     System.out.print(Cli.USAGE);
                     yield 0;

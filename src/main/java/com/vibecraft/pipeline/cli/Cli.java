@@ -36,6 +36,8 @@ public final class Cli {
                                          analyse every audio file in a folder; print timings; with
                                          --out write <name>.json per song; with --reference (a corpus
                                          index.json with songs[].id and bpm) compare each BPM
+              jmx <pid|host:port> [routes|suspend ID|resume ID|breaker-open ID|breaker-close ID]
+                                         look at / operate the routes and breakers of a running service
               --help                     this text
             Settings come from application.properties and VIBECRAFT_* environment variables.
             """;

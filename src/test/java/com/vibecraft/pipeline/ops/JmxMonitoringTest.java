@@ -2,6 +2,7 @@ package com.vibecraft.pipeline.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,14 +10,27 @@ import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.rmi.server.UnicastRemoteObject;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.remote.JMXConnectorServer;
+import javax.management.remote.JMXConnectorServerFactory;
+import javax.management.remote.JMXServiceURL;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -129,5 +143,55 @@ class JmxMonitoringTest {
             jmx.invoke(breaker, "transitionToCloseState", null, null);
         }
         assertEquals("CLOSED", jmx.getAttribute(breaker, "CircuitBreakerState"));
+    }
+
+    @Test
+    void theJmxCommandAttachesToTheRunningServiceByItsPid() throws Exception {
+        // a second JVM, as an operator runs it: java -jar vibecraft-pipeline.jar jmx <pid>
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), App.class.getName(), "jmx",
+                String.valueOf(ProcessHandle.current().pid()));
+        Path out = Files.createTempFile("vibecraft-jmx-", ".txt");
+        TestEnvironment.deleteOnExit(out);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "jmx command hung");
+        String text = Files.readString(out);
+        assertEquals(0, p.exitValue(), text);
+        assertTrue(text.matches("(?s).*\\nanalyze-song +Started +\\d+ +\\d+ +\\d+ +(\\d+|-)\\n.*"), text);
+        assertTrue(text.matches("(?s).*\\naudjust-breaker +CLOSED .*"), text);
+        assertTrue(text.matches("(?s).*\\nvideo-generator-breaker +CLOSED .*"), text);
+    }
+
+    @Test
+    void theJmxCommandOperatesRoutesAndBreakersOverARemoteConnector() throws Exception {
+        int port = TestEnvironment.freePort();
+        Registry rmi = LocateRegistry.createRegistry(port);
+        JMXConnectorServer server = JMXConnectorServerFactory.newJMXConnectorServer(
+                new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi"), null, jmx);
+        server.start();
+        try {
+            String where = "127.0.0.1:" + port;
+            assertEquals("healthz: Suspended", command(where, "suspend", "healthz"));
+            assertNotEquals(200, Http.get(TestEnvironment.baseUrl() + "/healthz").status());
+            assertEquals("healthz: Started", command(where, "resume", "healthz"));
+            assertEquals(200, Http.get(TestEnvironment.baseUrl() + "/healthz").status());
+            assertEquals("video-generator-breaker: FORCED_OPEN", command(where, "breaker-open", "video-generator-breaker"));
+            assertEquals("FORCED_OPEN", jmx.getAttribute(processor("video-generator-breaker"), "CircuitBreakerState"));
+            assertEquals("video-generator-breaker: CLOSED", command(where, "breaker-close", "video-generator-breaker"));
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThrows(IllegalArgumentException.class, () -> JmxCommand.run(new String[] {where, "suspend", "no-such-route"},
+                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
+        } finally {
+            server.stop();
+            UnicastRemoteObject.unexportObject(rmi, true);
+        }
+    }
+
+    private static String command(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = JmxCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err));
+        assertEquals(0, code, err.toString());
+        return out.toString(StandardCharsets.UTF_8).trim();
     }
 }
