@@ -1,6 +1,5 @@
 package com.vibecraft.pipeline.ops;
 
-import com.sun.tools.attach.VirtualMachine;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,18 +76,33 @@ public final class JmxCommand {
         if (where.startsWith("service:jmx:")) {
             url = new JMXServiceURL(where);
         } else if (where.matches("\\d+")) {
-            VirtualMachine vm = VirtualMachine.attach(where);
-            try {
-                url = new JMXServiceURL(vm.startLocalManagementAgent());
-            } finally {
-                vm.detach();
-            }
+            url = new JMXServiceURL(localAgent(where));
         } else if (where.matches("[^:/]+:\\d+")) {
             url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + where + "/jmxrmi");
         } else {
             throw new IllegalArgumentException("'" + where + "' is not a process id, host:port or service:jmx: URL");
         }
         return JMXConnectorFactory.connect(url);
+    }
+
+    /**
+     * The local management agent's address of process {@code pid}, through the attach API. Called
+     * reflectively: a JRE (the Docker image) has no jdk.attach module, and host:port must still work there.
+     */
+    private static String localAgent(String pid) throws Exception {
+        Class<?> vmClass;
+        try {
+            vmClass = Class.forName("com.sun.tools.attach.VirtualMachine");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("Attaching by process id needs a JDK (module jdk.attach); on a JRE start "
+                    + "the service with -Dcom.sun.management.jmxremote.port=<port> and use host:port");
+        }
+        Object vm = vmClass.getMethod("attach", String.class).invoke(null, pid);
+        try {
+            return (String) vmClass.getMethod("startLocalManagementAgent").invoke(vm);
+        } finally {
+            vmClass.getMethod("detach").invoke(vm);
+        }
     }
 
     private static ObjectName one(MBeanServerConnection jmx, String type, String name) throws Exception {
