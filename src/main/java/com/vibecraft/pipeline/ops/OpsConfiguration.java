@@ -30,12 +30,8 @@ public class OpsConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) {
-        long timeoutMs = Long.parseLong(camelContext.resolvePropertyPlaceholders("{{vibecraft.health.timeout-ms}}").trim());
-        long maxLag = Long.parseLong(camelContext.resolvePropertyPlaceholders("{{vibecraft.health.clip-queue.max-lag}}").trim());
-        if (timeoutMs <= 0 || maxLag < 0) {
-            throw new IllegalArgumentException("vibecraft.health.timeout-ms must be positive and "
-                    + "vibecraft.health.clip-queue.max-lag not negative");
-        }
+        long timeoutMs = number(camelContext, "vibecraft.health.timeout-ms", 1);
+        long maxLag = number(camelContext, "vibecraft.health.clip-queue.max-lag", 0);
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         health.register(new DatabaseCheck(lookup(camelContext, "dataSource", HikariDataSource.class), timeoutMs));
         health.register(new RedisCheck(lookup(camelContext, "redisConnection", RedisConnection.class), timeoutMs));
@@ -51,6 +47,19 @@ public class OpsConfiguration implements CamelConfiguration {
         camelContext.addRoutePolicyFactory(routeTimings);
         lookup(camelContext, "pipelineMetrics", PipelineMetrics.class);
         camelContext.getRegistry().bind("readiness", new Readiness(camelContext));
+    }
+
+    private static long number(CamelContext context, String key, long min) {
+        String raw = context.resolvePropertyPlaceholders("{{" + key + "}}").trim();
+        try {
+            long v = Long.parseLong(raw);
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + " must be a whole number of at least " + min + ", got '" + raw + "'");
     }
 
     private static <T> T lookup(CamelContext context, String name, Class<T> type) {
