@@ -52,6 +52,7 @@ public class ClipJobQueue {
     private final String resultsKey;
     private final String deadKey;
     private final String sentKeyPrefix;
+    private final String deadKeyPrefix;
     private final long sentMarkerTtlSec;
 
     public ClipJobQueue(UnifiedJedis redis, String prefix) {
@@ -60,6 +61,7 @@ public class ClipJobQueue {
         this.resultsKey = prefix + ":clip-results";
         this.deadKey = prefix + ":clip-jobs:dead";
         this.sentKeyPrefix = prefix + ":clip-job-sent:";
+        this.deadKeyPrefix = prefix + ":clip-job-dead:";
         this.sentMarkerTtlSec = 7L * 24 * 3600;
     }
 
@@ -174,10 +176,23 @@ public class ClipJobQueue {
         return out;
     }
 
-    public void deadLetter(ClipJob job, String error) {
+    /**
+     * Puts a hopeless job on the dead-letter stream, once per job id: the retry sweeper and the result
+     * reader (of this or another instance) may both try the same clip.
+     *
+     * @return the entry id, or null if the job was already dead-lettered
+     */
+    public String deadLetter(ClipJob job, String error) {
+        List<String> args = new ArrayList<>();
+        args.add(String.valueOf(sentMarkerTtlSec));
         Map<String, String> f = jobFields(job);
         f.put("error", error == null ? "" : error);
-        redis.xadd(deadKey, StreamEntryID.NEW_ENTRY, f);
+        f.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        Object id = redis.eval(ENQUEUE_ONCE, List.of(deadKey, deadKeyPrefix + job.jobId()), args);
+        return id == null ? null : String.valueOf(id);
     }
 
     public void publishResult(ClipResult result) {

@@ -141,10 +141,15 @@ public class ClipRepository {
                 Map.of("before", Jdbc.now().minus(age), "limit", limit), ClipRepository::map);
     }
 
-    /** A worker took the job. @return false when the job is no longer this clip's current one. */
-    public boolean markProcessing(UUID clipId, UUID jobId) {
-        return jdbc.update("UPDATE clips SET status = 'processing', updated_at = :now WHERE id = :id "
-                + "AND job_id = :jobId AND status = 'queued'", Map.of("now", Jdbc.now(), "id", clipId, "jobId", jobId)) == 1;
+    /**
+     * A worker took the job; {@code worker} (its consumer name) is recorded on the clip.
+     *
+     * @return false when the job is no longer this clip's current one
+     */
+    public boolean markProcessing(UUID clipId, UUID jobId, String worker) {
+        return jdbc.update("UPDATE clips SET status = 'processing', worker = :worker, updated_at = :now WHERE id = :id "
+                + "AND job_id = :jobId AND status = 'queued'", Map.of("now", Jdbc.now(), "id", clipId, "jobId", jobId,
+                "worker", worker)) == 1;
     }
 
     /** @return false for an unknown clip or a stale job: nothing changes. */
@@ -206,7 +211,7 @@ public class ClipRepository {
         m.put("oldJob", expectedJobId);
         m.put("s0", statuses.get(0));
         m.put("s1", statuses.size() > 1 ? statuses.get(1) : statuses.get(0));
-        int n = jdbc.update("UPDATE clips SET status = 'queued', job_id = :newJob, job_sent_at = NULL, error = NULL, "
+        int n = jdbc.update("UPDATE clips SET status = 'queued', job_id = :newJob, job_sent_at = NULL, error = NULL, worker = NULL, "
                 + "video_url = NULL, next_attempt_at = NULL, dead_lettered_at = NULL, completed_at = NULL, "
                 + "attempts = " + (resetAttempts ? "1" : "attempts + 1") + ", updated_at = :now "
                 + "WHERE id = :id AND job_id = :oldJob AND status IN (:s0, :s1)", m);

@@ -205,10 +205,12 @@ public class ClipSteps {
     public int deadLetterExhausted() {
         int n = 0;
         for (Clip c : clips.awaitingDeadLetter(100)) {
-            queue.deadLetter(job(c), c.error());
+            // once per job even when several instances sweep at the same time
+            if (queue.deadLetter(job(c), c.error()) != null) {
+                LOG.warn("Clip {} of song {} failed {} times: dead-lettered ({})", c.id(), c.songId(), c.attempts(), c.error());
+                n++;
+            }
             clips.markDeadLettered(c.id(), c.jobId());
-            LOG.warn("Clip {} of song {} failed {} times: dead-lettered ({})", c.id(), c.songId(), c.attempts(), c.error());
-            n++;
         }
         return n;
     }
