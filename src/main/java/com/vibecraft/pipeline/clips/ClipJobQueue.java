@@ -156,9 +156,14 @@ public class ClipJobQueue {
      * (its worker died); they become this consumer's to settle.
      */
     public List<Delivery<ClipJob>> reclaimStalled(String consumer, long minIdleMs, int count) {
+        return claim(jobsKey, WORKER_GROUP, consumer, minIdleMs, count).stream().map(ClipJobQueue::toJob).toList();
+    }
+
+    /** XAUTOCLAIM: atomic in Redis, so an entry idle that long goes to one claimer only. */
+    private List<StreamEntry> claim(String key, String group, String consumer, long minIdleMs, int count) {
         Map.Entry<StreamEntryID, List<StreamEntry>> r;
         try {
-            r = redis.xautoclaim(jobsKey, WORKER_GROUP, consumer, minIdleMs, new StreamEntryID(0, 0),
+            r = redis.xautoclaim(key, group, consumer, minIdleMs, new StreamEntryID(0, 0),
                     new XAutoClaimParams().count(count));
         } catch (JedisDataException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
@@ -167,10 +172,10 @@ public class ClipJobQueue {
             }
             throw e;
         }
-        List<Delivery<ClipJob>> out = new ArrayList<>();
+        List<StreamEntry> out = new ArrayList<>();
         for (StreamEntry e : r.getValue()) {
-            if (e != null) {
-                out.add(toJob(e));
+            if (e != null && e.getFields() != null) {
+                out.add(e);
             }
         }
         return out;
@@ -214,7 +219,18 @@ public class ClipJobQueue {
      * database was down), then new ones.
      */
     public List<Delivery<ClipResult>> readResults(String consumer, int count, long blockMs) {
+        return readResults(consumer, count, blockMs, 0);
+    }
+
+    /**
+     * Like {@link #readResults(String, int, long)}, and with {@code orphanIdleMs > 0} also results another
+     * consumer received but has not acknowledged for that long (its instance died before applying them).
+     */
+    public List<Delivery<ClipResult>> readResults(String consumer, int count, long blockMs, long orphanIdleMs) {
         List<StreamEntry> entries = read(resultsKey, RESULTS_GROUP, consumer, count, 0, new StreamEntryID(0, 0));
+        if (entries.isEmpty() && orphanIdleMs > 0) {
+            entries = claim(resultsKey, RESULTS_GROUP, consumer, orphanIdleMs, count);
+        }
         if (entries.isEmpty()) {
             entries = read(resultsKey, RESULTS_GROUP, consumer, count, blockMs, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
         }
