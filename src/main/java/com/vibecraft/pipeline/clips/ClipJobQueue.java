@@ -174,7 +174,8 @@ public class ClipJobQueue {
         }
         List<StreamEntry> out = new ArrayList<>();
         for (StreamEntry e : r.getValue()) {
-            if (e != null && e.getFields() != null) {
+            // an entry deleted meanwhile comes without fields: it is reported malformed and acknowledged
+            if (e != null) {
                 out.add(e);
             }
         }
