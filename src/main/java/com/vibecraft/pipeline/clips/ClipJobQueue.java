@@ -53,6 +53,7 @@ public class ClipJobQueue {
     private final String resultsKey;
     private final String deadKey;
     private final String sentKeyPrefix;
+    private final String deadKeyPrefix;
     private final long sentMarkerTtlSec;
 
     public ClipJobQueue(UnifiedJedis redis, String prefix) {
@@ -61,6 +62,7 @@ public class ClipJobQueue {
         this.resultsKey = prefix + ":clip-results";
         this.deadKey = prefix + ":clip-jobs:dead";
         this.sentKeyPrefix = prefix + ":clip-job-sent:";
+        this.deadKeyPrefix = prefix + ":clip-job-dead:";
         this.sentMarkerTtlSec = 7L * 24 * 3600;
     }
 
@@ -155,9 +157,14 @@ public class ClipJobQueue {
      * (its worker died); they become this consumer's to settle.
      */
     public List<Delivery<ClipJob>> reclaimStalled(String consumer, long minIdleMs, int count) {
+        return claim(jobsKey, WORKER_GROUP, consumer, minIdleMs, count).stream().map(ClipJobQueue::toJob).toList();
+    }
+
+    /** XAUTOCLAIM: atomic in Redis, so an entry idle that long goes to one claimer only. */
+    private List<StreamEntry> claim(String key, String group, String consumer, long minIdleMs, int count) {
         Map.Entry<StreamEntryID, List<StreamEntry>> r;
         try {
-            r = redis.xautoclaim(jobsKey, WORKER_GROUP, consumer, minIdleMs, new StreamEntryID(0, 0),
+            r = redis.xautoclaim(key, group, consumer, minIdleMs, new StreamEntryID(0, 0),
                     new XAutoClaimParams().count(count));
         } catch (JedisDataException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
@@ -166,19 +173,33 @@ public class ClipJobQueue {
             }
             throw e;
         }
-        List<Delivery<ClipJob>> out = new ArrayList<>();
+        List<StreamEntry> out = new ArrayList<>();
         for (StreamEntry e : r.getValue()) {
+            // an entry deleted meanwhile comes without fields: it is reported malformed and acknowledged
             if (e != null) {
-                out.add(toJob(e));
+                out.add(e);
             }
         }
         return out;
     }
 
-    public void deadLetter(ClipJob job, String error) {
+    /**
+     * Puts a hopeless job on the dead-letter stream, once per job id: the retry sweeper and the result
+     * reader (of this or another instance) may both try the same clip.
+     *
+     * @return the entry id, or null if the job was already dead-lettered
+     */
+    public String deadLetter(ClipJob job, String error) {
+        List<String> args = new ArrayList<>();
+        args.add(String.valueOf(sentMarkerTtlSec));
         Map<String, String> f = jobFields(job);
         f.put("error", error == null ? "" : error);
-        redis.xadd(deadKey, StreamEntryID.NEW_ENTRY, f);
+        f.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        Object id = redis.eval(ENQUEUE_ONCE, List.of(deadKey, deadKeyPrefix + job.jobId()), args);
+        return id == null ? null : String.valueOf(id);
     }
 
     public void publishResult(ClipResult result) {
@@ -200,7 +221,18 @@ public class ClipJobQueue {
      * database was down), then new ones.
      */
     public List<Delivery<ClipResult>> readResults(String consumer, int count, long blockMs) {
+        return readResults(consumer, count, blockMs, 0);
+    }
+
+    /**
+     * Like {@link #readResults(String, int, long)}, and with {@code orphanIdleMs > 0} also results another
+     * consumer received but has not acknowledged for that long (its instance died before applying them).
+     */
+    public List<Delivery<ClipResult>> readResults(String consumer, int count, long blockMs, long orphanIdleMs) {
         List<StreamEntry> entries = read(resultsKey, RESULTS_GROUP, consumer, count, 0, new StreamEntryID(0, 0));
+        if (entries.isEmpty() && orphanIdleMs > 0) {
+            entries = claim(resultsKey, RESULTS_GROUP, consumer, orphanIdleMs, count);
+        }
         if (entries.isEmpty()) {
             entries = read(resultsKey, RESULTS_GROUP, consumer, count, blockMs, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
         }

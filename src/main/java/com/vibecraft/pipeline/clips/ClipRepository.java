@@ -21,7 +21,7 @@ import javax.sql.DataSource;
 public class ClipRepository {
 
     /** Why a plan could not replace a song's clips. */
-    public enum PlanRefusal { NO_SONG, BUSY }
+    public enum PlanRefusal { NO_SONG, BUSY, NOT_REQUESTED }
 
     public static final class PlanRefused extends RuntimeException {
         private final PlanRefusal reason;
@@ -70,11 +70,23 @@ public class ClipRepository {
      * song row locked, so two plans of one song cannot interleave.
      */
     public List<Clip> replaceClips(UUID songId, List<ClipDraft> drafts, long styleSeed) {
+        return replaceClips(songId, drafts, styleSeed, false);
+    }
+
+    /**
+     * @param onlyIfRequested for automatic planning: refused ({@link PlanRefusal#NOT_REQUESTED}) when the
+     *                        song's pending request is gone, i.e. another planner (the relay of this or
+     *                        another instance) got there first, so finished clips are not planned again
+     */
+    public List<Clip> replaceClips(UUID songId, List<ClipDraft> drafts, long styleSeed, boolean onlyIfRequested) {
         return jdbc.inTransaction(c -> {
-            boolean exists = !Jdbc.query(c, "SELECT id FROM songs WHERE id = :id FOR UPDATE", Map.of("id", songId),
-                    rs -> rs.getObject(1)).isEmpty();
-            if (!exists) {
+            List<Boolean> requested = Jdbc.query(c, "SELECT clips_requested_at IS NOT NULL FROM songs WHERE id = :id "
+                    + "FOR UPDATE", Map.of("id", songId), rs -> rs.getBoolean(1));
+            if (requested.isEmpty()) {
                 throw new PlanRefused(PlanRefusal.NO_SONG, "Song " + songId + " was not found.");
+            }
+            if (onlyIfRequested && !requested.get(0)) {
+                throw new PlanRefused(PlanRefusal.NOT_REQUESTED, "Song " + songId + " has been planned already.");
             }
             long busy = Jdbc.query(c, "SELECT COUNT(*) FROM clips WHERE song_id = :id AND " + IN_FLIGHT,
                     Map.of("id", songId), rs -> rs.getLong(1)).get(0);
@@ -141,10 +153,15 @@ public class ClipRepository {
                 Map.of("before", Jdbc.now().minus(age), "limit", limit), ClipRepository::map);
     }
 
-    /** A worker took the job. @return false when the job is no longer this clip's current one. */
-    public boolean markProcessing(UUID clipId, UUID jobId) {
-        return jdbc.update("UPDATE clips SET status = 'processing', updated_at = :now WHERE id = :id "
-                + "AND job_id = :jobId AND status = 'queued'", Map.of("now", Jdbc.now(), "id", clipId, "jobId", jobId)) == 1;
+    /**
+     * A worker took the job; {@code worker} (its consumer name) is recorded on the clip.
+     *
+     * @return false when the job is no longer this clip's current one
+     */
+    public boolean markProcessing(UUID clipId, UUID jobId, String worker) {
+        return jdbc.update("UPDATE clips SET status = 'processing', worker = :worker, updated_at = :now WHERE id = :id "
+                + "AND job_id = :jobId AND status = 'queued'", Map.of("now", Jdbc.now(), "id", clipId, "jobId", jobId,
+                "worker", worker)) == 1;
     }
 
     /** @return false for an unknown clip or a stale job: nothing changes. */
@@ -206,7 +223,7 @@ public class ClipRepository {
         m.put("oldJob", expectedJobId);
         m.put("s0", statuses.get(0));
         m.put("s1", statuses.size() > 1 ? statuses.get(1) : statuses.get(0));
-        int n = jdbc.update("UPDATE clips SET status = 'queued', job_id = :newJob, job_sent_at = NULL, error = NULL, "
+        int n = jdbc.update("UPDATE clips SET status = 'queued', job_id = :newJob, job_sent_at = NULL, error = NULL, worker = NULL, "
                 + "video_url = NULL, next_attempt_at = NULL, dead_lettered_at = NULL, completed_at = NULL, "
                 + "attempts = " + (resetAttempts ? "1" : "attempts + 1") + ", updated_at = :now "
                 + "WHERE id = :id AND job_id = :oldJob AND status IN (:s0, :s1)", m);

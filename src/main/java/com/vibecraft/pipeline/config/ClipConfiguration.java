@@ -119,8 +119,10 @@ public class ClipConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public ClipResultSteps clipResultSteps(ClipJobQueue clipJobQueue, ClipRepository clipRepository, ClipSteps clipSteps,
-                                           @PropertyInject("vibecraft.instance-id") String instanceId) {
-        return new ClipResultSteps(clipJobQueue, clipRepository, clipSteps, consumerName(instanceId) + "-results");
+                                           @PropertyInject("vibecraft.instance-id") String instanceId,
+                                           @PropertyInject("vibecraft.clips.visibility-timeout-sec") int visibilitySec) {
+        return new ClipResultSteps(clipJobQueue, clipRepository, clipSteps, consumerName(instanceId) + "-results",
+                Duration.ofSeconds(visibilitySec));
     }
 
     @BindToRegistry(lazy = true)

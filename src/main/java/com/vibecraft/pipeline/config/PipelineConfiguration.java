@@ -20,11 +20,13 @@ import com.vibecraft.pipeline.storage.DataDirectory;
 import com.vibecraft.pipeline.storage.Database;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 
 /**
  * Every bean the flows use, built from {@code vibecraft.*} properties. The beans are bound lazily so
@@ -38,7 +40,8 @@ public class PipelineConfiguration implements CamelConfiguration {
     public void configure(CamelContext camelContext) {
         Settings.port("vibecraft.port (VIBECRAFT_PORT)", camelContext.resolvePropertyPlaceholders("{{vibecraft.port}}"));
         // the database (with its migrations) and Redis start now, not on the first request
-        camelContext.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class);
+        HikariDataSource dataSource = camelContext.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class);
+        bindInboxReadLocks(camelContext, dataSource);
         camelContext.getRegistry().lookupByNameAndType("redisConnection", RedisConnection.class);
         camelContext.getRegistry().lookupByNameAndType("audjustSettings", AudjustSettings.class);
         camelContext.getRegistry().lookupByNameAndType("localStructureDetector", LocalStructureDetector.class);
@@ -49,6 +52,27 @@ public class PipelineConfiguration implements CamelConfiguration {
                     HttpErrorResponses.install(context, ingest.maxBytes()));
         } catch (Exception e) {
             throw new IllegalStateException("Could not register the HTTP error responses", e);
+        }
+    }
+
+    /**
+     * Read locks on inbox files in the shared database (table CAMEL_MESSAGEPROCESSED), so several
+     * instances watching one inbox take each file once. A lock is refreshed while its file is processed;
+     * one older than vibecraft.inbox.lock-timeout-sec was left by a dead instance and is taken over.
+     */
+    private static void bindInboxReadLocks(CamelContext camelContext, HikariDataSource dataSource) {
+        int timeoutSec = Integer.parseInt(camelContext.resolvePropertyPlaceholders("{{vibecraft.inbox.lock-timeout-sec}}").trim());
+        Settings.positive("vibecraft.inbox.lock-timeout-sec", timeoutSec);
+        JdbcOrphanLockAwareIdempotentRepository locks =
+                new JdbcOrphanLockAwareIdempotentRepository(dataSource, "vibecraft-inbox", camelContext);
+        locks.setCreateTableIfNotExists(false); // Flyway made it (V3_8)
+        locks.setLockMaxAgeMillis(timeoutSec * 1000L);
+        locks.setLockKeepAliveIntervalMillis(timeoutSec * 1000L / 4);
+        camelContext.getRegistry().bind("inboxReadLocks", locks);
+        try {
+            camelContext.addService(locks, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the inbox read locks", e);
         }
     }
 
@@ -79,9 +103,19 @@ public class PipelineConfiguration implements CamelConfiguration {
         return RedisConnection.open(url, dataDirectory.redis());
     }
 
+    /** Claims songs for analysis in this instance's name, under a lease the analysis-heartbeat route renews. */
     @BindToRegistry(lazy = true)
-    public SongRepository songRepository(HikariDataSource dataSource) {
-        return new SongRepository(dataSource);
+    public SongRepository songRepository(HikariDataSource dataSource,
+                                         @PropertyInject("vibecraft.instance-id") String instanceId,
+                                         @PropertyInject("vibecraft.analysis.lease-sec") int leaseSec,
+                                         @PropertyInject("vibecraft.analysis.heartbeat-sec") int heartbeatSec) {
+        Settings.positive("vibecraft.analysis.heartbeat-sec", heartbeatSec);
+        if (leaseSec < 2 * heartbeatSec) {
+            // a lease must survive a missed renewal, or a live instance loses its songs
+            throw new IllegalArgumentException("vibecraft.analysis.lease-sec (" + leaseSec
+                    + ") must be at least twice vibecraft.analysis.heartbeat-sec (" + heartbeatSec + ")");
+        }
+        return new SongRepository(dataSource, ClipConfiguration.consumerName(instanceId), Duration.ofSeconds(leaseSec));
     }
 
     @BindToRegistry(lazy = true)

@@ -10,6 +10,7 @@ import com.vibecraft.pipeline.audio.DecodedAudio;
 import com.vibecraft.pipeline.audio.DecodedAudioCache;
 import com.vibecraft.pipeline.audjust.AudjustFailures;
 import com.vibecraft.pipeline.audjust.AudjustSettings;
+import com.vibecraft.pipeline.song.ClaimLostException;
 import com.vibecraft.pipeline.song.Song;
 import com.vibecraft.pipeline.song.SongAnalysis;
 import com.vibecraft.pipeline.song.SongRepository;
@@ -63,9 +64,14 @@ public class AnalysisSteps {
         this.audjust = audjust;
     }
 
-    /** Songs an earlier run left unfinished (a crash mid-analysis, or never queued). */
+    /** Songs an earlier run or a dead instance left unfinished (a crash mid-analysis, or never queued). */
     public List<UUID> unfinishedSongs() {
         return songs.findUnfinished(startedAt);
+    }
+
+    /** Claims an unfinished song for this instance; false when another instance has it. */
+    public boolean takeOver(UUID songId) {
+        return songs.takeOver(songId, startedAt);
     }
 
     /** Loads the song and decodes its audio; the song is already {@code analyzing}. */
@@ -74,6 +80,8 @@ public class AnalysisSteps {
         // kept as a property: the Audjust route sends no header of ours to the outside
         exchange.setProperty(SONG_ID, id);
         Song song = songs.findById(id).orElseThrow(() -> new IllegalStateException("Song " + id + " no longer exists"));
+        // counts the run, and stops here if another instance took the song over while it waited
+        songs.beginAnalysis(id);
         Path file = dataDirectory.resolve(song.storagePath());
         DecodedAudio audio = decoded.get(id, () -> decoder.decode(file, maxDurationSec));
         exchange.setProperty(AUDIO, audio);
@@ -141,6 +149,10 @@ public class AnalysisSteps {
     public void fail(Exchange exchange) {
         UUID id = songId(exchange);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (e instanceof ClaimLostException) {
+            LOG.info("Song {}: analysis dropped here: another instance has taken it over", id);
+            return;
+        }
         String message = "Analysis failed: " + failureText(e);
         LOG.warn("Song {} failed: {}", id, message);
         songs.markFailed(id, message);

@@ -4,6 +4,7 @@ import com.vibecraft.pipeline.clips.ClipJobQueue;
 import com.vibecraft.pipeline.clips.ClipJobQueue.Delivery;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipResult;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,16 +22,23 @@ public class ClipResultSteps {
     private final ClipRepository clips;
     private final ClipSteps clipSteps;
     private final String consumerName;
+    private final long orphanIdleMs;
 
-    public ClipResultSteps(ClipJobQueue queue, ClipRepository clips, ClipSteps clipSteps, String consumerName) {
+    /**
+     * @param orphanIdle results another instance received but has not applied for this long are taken
+     *                   over (that instance died); the clips' visibility timeout
+     */
+    public ClipResultSteps(ClipJobQueue queue, ClipRepository clips, ClipSteps clipSteps, String consumerName,
+                           Duration orphanIdle) {
         this.queue = queue;
         this.clips = clips;
         this.clipSteps = clipSteps;
         this.consumerName = consumerName;
+        this.orphanIdleMs = orphanIdle.toMillis();
     }
 
     public List<Delivery<ClipResult>> take() {
-        return queue.readResults(consumerName, 50, 1000);
+        return queue.readResults(consumerName, 50, 1000, orphanIdleMs);
     }
 
     public void apply(Delivery<ClipResult> d) {

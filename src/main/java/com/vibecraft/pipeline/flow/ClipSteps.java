@@ -39,6 +39,7 @@ public class ClipSteps {
 
     static final String BEATS = "beatTimes";
     static final String ANALYSIS = "vibecraftAnalysis";
+    static final String AUTOMATIC_PLAN = "automaticPlan";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClipSteps.class);
 
@@ -101,7 +102,9 @@ public class ClipSteps {
         }
         List<Clip> stored;
         try {
-            stored = clips.replaceClips(songId, drafts, clips.styleSeed(songId));
+            // automatic planning (routes/clips-enqueue.camel.yaml, plan-clips) happens once per request
+            stored = clips.replaceClips(songId, drafts, clips.styleSeed(songId),
+                    Boolean.TRUE.equals(exchange.getProperty(AUTOMATIC_PLAN, Boolean.class)));
         } catch (ClipRepository.PlanRefused e) {
             throw e.reason() == ClipRepository.PlanRefusal.NO_SONG ? ApiException.notFound(e.getMessage())
                     : ApiException.conflict(e.getMessage());
@@ -210,10 +213,12 @@ public class ClipSteps {
     public int deadLetterExhausted() {
         int n = 0;
         for (Clip c : clips.awaitingDeadLetter(100)) {
-            queue.deadLetter(job(c), c.error());
+            // once per job even when several instances sweep at the same time
+            if (queue.deadLetter(job(c), c.error()) != null) {
+                LOG.warn("Clip {} of song {} failed {} times: dead-lettered ({})", c.id(), c.songId(), c.attempts(), c.error());
+                n++;
+            }
             clips.markDeadLettered(c.id(), c.jobId());
-            LOG.warn("Clip {} of song {} failed {} times: dead-lettered ({})", c.id(), c.songId(), c.attempts(), c.error());
-            n++;
         }
         return n;
     }

@@ -50,7 +50,7 @@ public class ClipWorkerSteps {
             return null;
         }
         ClipJob job = d.message();
-        if (!clips.markProcessing(job.clipId(), job.jobId())) {
+        if (!clips.markProcessing(job.clipId(), job.jobId(), consumerName)) {
             LOG.info("Clip {} job {} is no longer current (retried, re-planned or done): skipped", job.clipId(), job.jobId());
             skip(exchange, d.entryId());
             return job;

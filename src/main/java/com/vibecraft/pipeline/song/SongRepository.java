@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,12 +35,38 @@ public class SongRepository {
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'completed') AS clips_completed, "
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'failed') AS clips_failed";
 
+    /**
+     * Songs another analysis may take: never claimed (left 'uploaded' before {@code :before}), or
+     * 'analyzing' under a lease that has expired (its instance died), or under this instance's own id
+     * but claimed before this run started (this instance's previous life).
+     */
+    private static final String TAKEABLE = "((status = 'uploaded' AND updated_at < :before) OR (status = 'analyzing' "
+            + "AND (analysis_lease_until IS NULL OR analysis_lease_until < :now "
+            + "OR (analysis_owner = :owner AND updated_at < :startedAt))))";
+
     private final DataSource dataSource;
     private final Jdbc jdbc;
+    private final String owner;
+    private final Duration lease;
 
+    /** For tools and tests that work alone on a database: owner {@code local}, one-minute leases. */
     public SongRepository(DataSource dataSource) {
+        this(dataSource, "local", Duration.ofMinutes(1));
+    }
+
+    /**
+     * @param owner this instance's id, written on the songs it claims for analysis
+     * @param lease how long a claim lasts without renewal ({@link #renewLeases})
+     */
+    public SongRepository(DataSource dataSource, String owner, Duration lease) {
         this.dataSource = dataSource;
         this.jdbc = new Jdbc(dataSource);
+        this.owner = owner;
+        this.lease = lease;
+    }
+
+    public String owner() {
+        return owner;
     }
 
     public void insert(NewSong s) {
@@ -97,45 +124,98 @@ public class SongRepository {
     }
 
     /**
-     * Moves a song to {@code analyzing} unless it is already there.
+     * Claims a song for an analysis by this instance: moves it to {@code analyzing} with this
+     * instance as owner and a fresh lease, unless another live claim holds it. One conditional UPDATE,
+     * so of several instances (or requests) exactly one wins.
      *
-     * @return false when the song is missing or already being analysed
+     * @return false when the song is missing or already being analysed under a live lease
      */
     public boolean claimForAnalysis(UUID id) {
+        OffsetDateTime now = now();
         return update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, analysis_source = NULL, "
-                + "fallback_reason = NULL, updated_at = :now WHERE id = :id AND status <> :analyzing",
-                Map.of("analyzing", SongStatus.ANALYZING.value(), "now", now(), "id", id)) == 1;
+                + "fallback_reason = NULL, analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
+                + "WHERE id = :id AND (status <> :analyzing OR analysis_lease_until IS NULL OR analysis_lease_until < :now)",
+                Map.of("analyzing", SongStatus.ANALYZING.value(), "owner", owner, "until", now.plus(lease),
+                        "now", now, "id", id)) == 1;
     }
 
-    /** Puts a song found unfinished at start-up back to the start of its analysis. */
-    public void restartAnalysis(UUID id) {
-        update("UPDATE songs SET status = :analyzing, progress = 0, updated_at = :now WHERE id = :id",
-                Map.of("analyzing", SongStatus.ANALYZING.value(), "now", now(), "id", id));
+    /**
+     * Takes over a song found unfinished ({@link #findUnfinished}), if it still is: the same conditional
+     * claim, so a song another instance has just claimed (or is analysing under a live lease) stays its.
+     */
+    public boolean takeOver(UUID id, OffsetDateTime startedAt) {
+        OffsetDateTime now = now();
+        Map<String, Object> p = takeable(startedAt, now);
+        p.put("analyzing", SongStatus.ANALYZING.value());
+        p.put("until", now.plus(lease));
+        p.put("id", id);
+        return update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, analysis_source = NULL, "
+                + "fallback_reason = NULL, analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
+                + "WHERE id = :id AND " + TAKEABLE, p) == 1;
+    }
+
+    /** Renews the leases of every song this instance has claimed (queued here or being analysed). */
+    public int renewLeases() {
+        return update("UPDATE songs SET analysis_lease_until = :until WHERE analysis_owner = :owner AND status = :analyzing",
+                Map.of("until", now().plus(lease), "owner", owner, "analyzing", SongStatus.ANALYZING.value()));
+    }
+
+    /**
+     * The analysis of a claimed song really starts: counts the run. Fails when the claim is no longer
+     * this instance's (its lease expired and another instance took the song over).
+     */
+    public void beginAnalysis(UUID id) {
+        if (update("UPDATE songs SET analysis_runs = analysis_runs + 1, analysis_lease_until = :until "
+                + "WHERE id = :id AND status = :analyzing AND analysis_owner = :owner",
+                Map.of("until", now().plus(lease), "id", id, "analyzing", SongStatus.ANALYZING.value(),
+                        "owner", owner)) != 1) {
+            throw new ClaimLostException(id, owner);
+        }
     }
 
     public void updateProgress(UUID id, int progress) {
-        update("UPDATE songs SET progress = :progress, updated_at = :now WHERE id = :id AND status = :analyzing",
-                Map.of("progress", Math.max(0, Math.min(100, progress)), "now", now(), "id", id,
-                        "analyzing", SongStatus.ANALYZING.value()));
+        update("UPDATE songs SET progress = :progress, updated_at = :now WHERE id = :id AND status = :analyzing "
+                + "AND analysis_owner = :owner", Map.of("progress", Math.max(0, Math.min(100, progress)), "now", now(),
+                "id", id, "analyzing", SongStatus.ANALYZING.value(), "owner", owner));
     }
 
+    /** Marks this instance's analysis of the song failed; a song another instance has taken over stays its. */
     public void markFailed(UUID id, String error) {
         Map<String, Object> p = new HashMap<>();
         p.put("failed", SongStatus.FAILED.value());
         p.put("error", truncate(error, 2000));
         p.put("now", now());
         p.put("id", id);
-        update("UPDATE songs SET status = :failed, error = :error, updated_at = :now WHERE id = :id", p);
+        p.put("analyzing", SongStatus.ANALYZING.value());
+        p.put("owner", owner);
+        update("UPDATE songs SET status = :failed, error = :error, analysis_lease_until = NULL, updated_at = :now "
+                + "WHERE id = :id AND status = :analyzing AND analysis_owner = :owner", p);
     }
 
     /**
-     * Songs a crash or restart left behind: never analysed, or caught mid-analysis, and last touched
-     * before {@code before} (so songs this run has already queued are not queued twice).
+     * Songs a crash or restart left behind: never claimed and last touched before this run started (or
+     * longer ago than a lease), or caught mid-analysis by an instance whose lease has expired. Each must
+     * still be taken with {@link #takeOver}: another instance may be quicker.
      */
-    public List<UUID> findUnfinished(OffsetDateTime before) {
-        return jdbc.query("SELECT id FROM songs WHERE status IN (:uploaded, :analyzing) AND updated_at < :before "
-                + "ORDER BY created_at", Map.of("uploaded", SongStatus.UPLOADED.value(),
-                "analyzing", SongStatus.ANALYZING.value(), "before", before), rs -> rs.getObject(1, UUID.class));
+    public List<UUID> findUnfinished(OffsetDateTime startedAt) {
+        return jdbc.query("SELECT id FROM songs WHERE " + TAKEABLE + " ORDER BY created_at LIMIT 100",
+                takeable(startedAt, now()), rs -> rs.getObject(1, UUID.class));
+    }
+
+    private Map<String, Object> takeable(OffsetDateTime startedAt, OffsetDateTime now) {
+        OffsetDateTime staleUpload = now.minus(lease);
+        Map<String, Object> p = new HashMap<>();
+        p.put("before", staleUpload.isAfter(startedAt) ? staleUpload : startedAt);
+        p.put("now", now);
+        p.put("owner", owner);
+        p.put("startedAt", startedAt);
+        return p;
+    }
+
+    /** How often the song's analysis has started (a counter for operators and the scale-out test). */
+    public int analysisRuns(UUID id) {
+        return jdbc.queryOne("SELECT analysis_runs FROM songs WHERE id = :id", Map.of("id", id), rs -> rs.getInt(1))
+                .orElse(0);
     }
 
     /** Stores the analysis and marks the song analysed, in one transaction. */
@@ -181,11 +261,18 @@ public class SongRepository {
             p.put("reason", truncate(analysis.fallbackReason(), 1000));
             p.put("now", now());
             p.put("id", id);
-            return Jdbc.update(c, "UPDATE songs SET bpm = :bpm, beat_times = :beats, duration_sec = :duration, "
+            p.put("analyzing", SongStatus.ANALYZING.value());
+            p.put("owner", owner);
+            int n = Jdbc.update(c, "UPDATE songs SET bpm = :bpm, beat_times = :beats, duration_sec = :duration, "
                     + "status = :analyzed, progress = 100, analysis_source = :source, fallback_reason = :reason, "
-                    + "error = NULL, analyzed_at = :now, updated_at = :now, "
+                    + "error = NULL, analyzed_at = :now, updated_at = :now, analysis_lease_until = NULL, "
                     // clips are planned next; if that does not happen now, the relay does it later
-                    + "clips_requested_at = :now WHERE id = :id", p);
+                    + "clips_requested_at = :now WHERE id = :id AND status = :analyzing AND analysis_owner = :owner", p);
+            if (n != 1) {
+                // another instance took the song over: its analysis counts, this one is rolled back
+                throw new ClaimLostException(id, owner);
+            }
+            return n;
         });
     }
 

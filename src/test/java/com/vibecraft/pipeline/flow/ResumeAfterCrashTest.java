@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
@@ -15,47 +16,98 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Songs a crash left 'analyzing' (or never started) are analysed when the service starts again. */
+/**
+ * Songs a crash left 'analyzing' (or never started) are analysed when the service starts again, once
+ * the dead instance's lease has run out; a song another live instance is analysing is left to it.
+ */
 @CamelMainTest(mainClass = App.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResumeAfterCrashTest {
 
     static final UUID MID_ANALYSIS = UUID.randomUUID();
     static final UUID NEVER_STARTED = UUID.randomUUID();
+    static final UUID LIVE_ELSEWHERE = UUID.randomUUID();
+    static final Duration LEASE = Duration.ofSeconds(3);
+
+    static HikariDataSource ds;
+    static SongRepository crashed;
+    static SongRepository live;
+    static OffsetDateTime crashedLeaseEnds;
+    static ScheduledExecutorService heartbeat;
 
     @BeforeAll
     static void leftOverByACrash() throws Exception {
-        Path dir = TestEnvironment.prepare("resume", Map.of());
+        // the service sweeps for expired leases every second
+        Path dir = TestEnvironment.prepare("resume", Map.of("vibecraft.analysis.heartbeat-sec", "1",
+                "vibecraft.instance-id", "resumer"));
         DataDirectory data = new DataDirectory(dir);
-        try (HikariDataSource ds = Database.open(System.getProperty("vibecraft.database.url"),
-                System.getProperty("vibecraft.database.user"), "", 2, data.database())) {
-            SongRepository songs = new SongRepository(ds);
-            for (UUID id : new UUID[] {MID_ANALYSIS, NEVER_STARTED}) {
-                byte[] wav = TestAudio.wav(TestAudio.abab(22050, id.getLeastSignificantBits()), 22050);
-                Path file = data.audio().resolve(id + ".wav");
-                Files.write(file, wav);
-                songs.insert(new NewSong(id, "left " + id, "left.wav", "audio/wav", "wav", wav.length,
-                        id.toString().replace("-", "") + "0".repeat(32), data.relativize(file), 60.0));
-            }
-            songs.claimForAnalysis(MID_ANALYSIS);
-            songs.updateProgress(MID_ANALYSIS, 40);
+        ds = Database.open(System.getProperty("vibecraft.database.url"),
+                System.getProperty("vibecraft.database.user"), "", 2, data.database());
+        SongRepository songs = new SongRepository(ds);
+        for (UUID id : new UUID[] {MID_ANALYSIS, NEVER_STARTED, LIVE_ELSEWHERE}) {
+            byte[] wav = TestAudio.wav(TestAudio.abab(22050, id.getLeastSignificantBits()), 22050);
+            Path file = data.audio().resolve(id + ".wav");
+            Files.write(file, wav);
+            songs.insert(new NewSong(id, "left " + id, "left.wav", "audio/wav", "wav", wav.length,
+                    id.toString().replace("-", "") + "0".repeat(32), data.relativize(file), 60.0));
         }
+        // an instance that died mid-analysis: its lease runs out 3 s from now and nobody renews it
+        crashed = new SongRepository(ds, "crashed-instance", LEASE);
+        assertTrue(crashed.claimForAnalysis(MID_ANALYSIS));
+        crashed.updateProgress(MID_ANALYSIS, 40);
+        crashedLeaseEnds = OffsetDateTime.now().plus(LEASE);
+        // an instance that is alive and keeps renewing its lease (see the test)
+        live = new SongRepository(ds, "live-instance", LEASE);
+        assertTrue(live.claimForAnalysis(LIVE_ELSEWHERE));
+        heartbeat = Executors.newSingleThreadScheduledExecutor();
+        heartbeat.scheduleAtFixedRate(live::renewLeases, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        heartbeat.shutdownNow();
+        ds.close();
     }
 
     @Test
-    void unfinishedSongsAreAnalysedAfterRestart() {
-        for (UUID id : new UUID[] {MID_ANALYSIS, NEVER_STARTED}) {
-            JsonNode song = Http.awaitSong(TestEnvironment.baseUrl(), id.toString(), Duration.ofSeconds(60), "analyzed", "failed");
-            assertEquals("analyzed", song.path("status").asText(), song.toString());
-            assertEquals(100, song.path("progress").asInt());
-            SongFlowTest.assertAbab(Http.get(TestEnvironment.baseUrl() + "/api/v1/songs/" + id + "/analysis").json());
+    void unfinishedSongsAreAnalysedAfterRestartButNotWhileAnotherInstanceHoldsThem() throws Exception {
+        String base = TestEnvironment.baseUrl();
+        try {
+            for (UUID id : new UUID[] {MID_ANALYSIS, NEVER_STARTED}) {
+                JsonNode song = Http.awaitSong(base, id.toString(), Duration.ofSeconds(60), "analyzed", "failed");
+                assertEquals("analyzed", song.path("status").asText(), song.toString());
+                assertEquals(100, song.path("progress").asInt());
+                SongFlowTest.assertAbab(Http.get(base + "/api/v1/songs/" + id + "/analysis").json());
+            }
+            // the dead instance's claim was respected until its lease ran out
+            JsonNode mid = Http.get(base + "/api/v1/songs/" + MID_ANALYSIS).json();
+            assertTrue(OffsetDateTime.parse(mid.path("analyzedAt").asText()).isAfter(crashedLeaseEnds),
+                    "taken over before the lease ended: " + mid);
+            // well past its lease length, the live instance's song is still its own
+            Thread.sleep(Math.max(0, Duration.between(OffsetDateTime.now(), crashedLeaseEnds).toMillis()) + 2 * LEASE.toMillis());
+            JsonNode held = Http.get(base + "/api/v1/songs/" + LIVE_ELSEWHERE).json();
+            assertEquals("analyzing", held.path("status").asText(), held.toString());
+            assertEquals(0, live.analysisRuns(LIVE_ELSEWHERE));
+        } finally {
+            heartbeat.shutdownNow();
+        }
+        // that instance dies too: its song is taken over once the lease runs out
+        JsonNode song = Http.awaitSong(base, LIVE_ELSEWHERE.toString(), Duration.ofSeconds(60), "analyzed", "failed");
+        assertEquals("analyzed", song.path("status").asText(), song.toString());
+        for (UUID id : new UUID[] {MID_ANALYSIS, NEVER_STARTED, LIVE_ELSEWHERE}) {
+            assertEquals(1, live.analysisRuns(id), "analyses of " + id);
         }
     }
 }
