@@ -65,7 +65,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         Settings.positive("vibecraft.inbox.lock-timeout-sec", timeoutSec);
         JdbcOrphanLockAwareIdempotentRepository locks =
                 new JdbcOrphanLockAwareIdempotentRepository(dataSource, "vibecraft-inbox", camelContext);
-        locks.setCreateTableIfNotExists(false); // Flyway made it (V3_8)
+        locks.setCreateTableIfNotExists(false); // Flyway made it (V3)
         locks.setLockMaxAgeMillis(timeoutSec * 1000L);
         locks.setLockKeepAliveIntervalMillis(timeoutSec * 1000L / 4);
         camelContext.getRegistry().bind("inboxReadLocks", locks);
