@@ -259,8 +259,10 @@ class ScaleOutTest {
         }
         Thread.sleep(2100); // the relay leaves rows younger than 2 s to the first send
         List<List<ClipJob>> seen = both(() -> relay(stepsA), () -> relay(stepsB));
-        assertEquals(20, seen.get(0).size(), "relay A saw");
-        assertEquals(20, seen.get(1).size(), "relay B saw");
+        // which relay reads first is up to the scheduler: together they saw every row, and below each job went out once
+        Set<UUID> seenClips = Stream.concat(seen.get(0).stream(), seen.get(1).stream()).map(ClipJob::clipId)
+                .collect(Collectors.toSet());
+        assertEquals(new HashSet<>(relayed), seenClips, "the relays saw " + seen.get(0).size() + " and " + seen.get(1).size());
         Map<String, Long> sends = countField(prefix + ":clip-jobs", "jobId");
         for (UUID id : relayed) {
             Clip c = clipsA.find(id).orElseThrow();
