@@ -76,7 +76,7 @@ public final class ApiAccess {
         CorsHandler cors;
         try {
             cors = allowedOrigins.contains("*") ? CorsHandler.create() : CorsHandler.create().addOrigins(allowedOrigins);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) { // Vert.x's words for a malformed origin
             throw new IllegalArgumentException("vibecraft.cors.allowed-origins (VIBECRAFT_CORS_ALLOWED_ORIGINS) must be"
                     + " origins like https://app.example.com (scheme, host, optional port), comma-separated, or *: "
                     + e.getMessage(), e);
@@ -190,8 +190,10 @@ public final class ApiAccess {
             res.putHeader("WWW-Authenticate", "Bearer realm=\"vibecraft\"");
         }
         String body = json(status, detail);
-        if (HttpErrorResponses.smallBody(ctx.request())) {
-            res.end(body); // a small unread body is drained by the server; the connection stays usable
+        if (HttpErrorResponses.smallBody(ctx.request()) || ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            // HTTP/1.1: a small unread body is drained by the server and the connection stays usable;
+            // HTTP/2 (also after an h2c upgrade): ending the response resets only this stream
+            res.end(body);
         } else {
             // an upload is still streaming in: answer now and close rather than receive it
             res.putHeader("Connection", "close");
