@@ -122,12 +122,14 @@ public final class ApiAccess {
         switch (v) {
             case OPEN, ALLOWED -> ctx.next();
             case MISSING -> {
-                LOG.debug("Refused {} {} from {}: no bearer token", req.method(), ctx.normalizedPath(), req.remoteAddress());
+                LOG.debug("Refused {} {} from {}: no bearer token", req.method(), loggable(ctx.normalizedPath()),
+                        req.remoteAddress());
                 reject(ctx, 401, "This request needs the header 'Authorization: Bearer <token>' with the service's"
                         + " API token (VIBECRAFT_API_TOKEN).", true);
             }
             case WRONG -> {
-                LOG.warn("Refused {} {} from {}: wrong API token", req.method(), ctx.normalizedPath(), req.remoteAddress());
+                LOG.warn("Refused {} {} from {}: wrong API token", req.method(), loggable(ctx.normalizedPath()),
+                        req.remoteAddress());
                 reject(ctx, 403, "The bearer token is not this service's API token.", true);
             }
         }
@@ -157,6 +159,15 @@ public final class ApiAccess {
             return false;
         }
         return (path.startsWith(API_PREFIX) || path.equals("/api/v1")) && !path.equals(OPENAPI_PATH);
+    }
+
+    /** A client-chosen path in one log line: no control characters (forged lines), at most 200 characters. */
+    static String loggable(String path) {
+        if (path == null) {
+            return "";
+        }
+        String p = path.replaceAll("\\p{Cntrl}", "?");
+        return p.length() > 200 ? p.substring(0, 200) + "…" : p;
     }
 
     /** The token of {@code Authorization: Bearer <token>}; null when the header is absent or another scheme. */

@@ -63,6 +63,8 @@ class ApiAccessRulesTest {
         assertEquals(Verdict.WRONG, a.verdict(HttpMethod.POST, "/api/v1/songs", "Bearer " + TOKEN + TOKEN));
         assertEquals(Verdict.WRONG, a.verdict(HttpMethod.POST, "/api/v1/songs", "Bearer " + TOKEN.substring(0, 5)));
         assertNull(ApiAccess.bearer(null));
+        assertEquals("/a?b", ApiAccess.loggable("/a\nb"));
+        assertEquals(201, ApiAccess.loggable("/" + "x".repeat(300)).length());
         assertEquals("abc", ApiAccess.bearer("BEARER abc"));
     }
 

@@ -197,6 +197,22 @@ class OpenApiTest {
     }
 
     @Test
+    void documentedMediaTypesDoNotTurnAwayRequests() {
+        // consumes/produces only describe: a body that is not multipart gets the route's JSON 400, and an
+        // Accept the endpoint does not produce still gets the answer (or the JSON error), never a bare 415/406
+        Http.Response notMultipart = Http.post(base() + "/api/v1/songs", "application/json", "{}".getBytes());
+        assertEquals(400, notMultipart.status(), notMultipart.body());
+        assertEquals(400, notMultipart.json().path("status").asInt());
+        Http.Response noBody = Http.post(base() + "/api/v1/songs");
+        assertEquals(400, noBody.status(), noBody.body());
+        Http.Response audio = Http.get(base() + "/api/v1/songs/" + UUID.randomUUID() + "/audio", "Accept", "application/json");
+        assertEquals(404, audio.status(), audio.body());
+        assertEquals(404, audio.json().path("status").asInt());
+        Http.Response list = Http.get(base() + "/api/v1/songs", "Accept", "text/html");
+        assertEquals(200, list.status(), list.body());
+    }
+
+    @Test
     void aResponseThatBreaksTheSchemaIsCaught() {
         // the check itself can fail: a song missing a property, or with a wrong type, does not pass
         JsonNode doc = document();
