@@ -55,7 +55,7 @@ public final class HttpErrorResponses {
      * The body limit and unknown paths are handled by the server's top-level router, which Camel keeps
      * private (the registry only holds the sub-router for routes), hence the reflective read.
      */
-    private static Router mainRouter(CamelContext context) {
+    static Router mainRouter(CamelContext context) {
         VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
         if (server != null) {
             try {

@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.clips;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.UUID;
 
 /** A clip row as the API shows it (SPEC §6–7). */
@@ -13,20 +14,20 @@ public record Clip(
         double startSec,
         double endSec,
         double durationSec,
-        Integer startBeat,
-        Integer endBeat,
+        @Schema(nullable = true) Integer startBeat,
+        @Schema(nullable = true) Integer endBeat,
         int fps,
         int numFrames,
         ClipStatus status,
         int attempts,
         int maxAttempts,
-        String nextAttemptAt,
-        String error,
+        @Schema(nullable = true) String nextAttemptAt,
+        @Schema(nullable = true) String error,
         String prompt,
         long styleSeed,
-        String videoUrl,
+        @Schema(nullable = true) String videoUrl,
         UUID jobId,
         String createdAt,
         String updatedAt,
-        String completedAt) {
+        @Schema(nullable = true) String completedAt) {
 }

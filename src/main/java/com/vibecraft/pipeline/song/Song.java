@@ -1,26 +1,27 @@
 package com.vibecraft.pipeline.song;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.UUID;
 
 /** A song as the API shows it (SPEC §7); {@code storagePath} stays internal. */
 public record Song(
         UUID id,
-        String title,
+        @Schema(nullable = true) String title,
         String originalFilename,
         String contentType,
         long sizeBytes,
         String sha256,
         double durationSec,
-        Double bpm,
+        @Schema(nullable = true) Double bpm,
         SongStatus status,
         int progress,
-        String analysisSource,
-        String fallbackReason,
-        String error,
+        @Schema(nullable = true, description = "local or audjust, once analysed") String analysisSource,
+        @Schema(nullable = true, description = "why the local detector was used instead of Audjust") String fallbackReason,
+        @Schema(nullable = true, description = "why the analysis failed") String error,
         String createdAt,
         String updatedAt,
-        String analyzedAt,
+        @Schema(nullable = true) String analyzedAt,
         ClipCounts clips,
         @JsonIgnore String storagePath) {
 

@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.song;
 
 import com.vibecraft.pipeline.analysis.Section;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,5 +13,5 @@ public record SongAnalysis(
         List<Double> beatTimes,
         List<Section> sections,
         String analysisSource,
-        String fallbackReason) {
+        @Schema(nullable = true) String fallbackReason) {
 }
