@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -76,6 +77,23 @@ public final class Http {
             m.file(field, "part" + i + ".wav", files[i]);
         }
         return m.post(url);
+    }
+
+    /** A multipart upload of a file on disk, streamed (for files too big to hold in memory). */
+    public static Response uploadFile(String url, String filename, Path file) {
+        String boundary = "----vibecraft" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            return send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                            HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail)))
+                    .build());
+        } catch (java.io.FileNotFoundException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static final class Multipart {

@@ -1,0 +1,264 @@
+package com.vibecraft.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.TestAudio;
+import com.vibecraft.pipeline.support.TestEnvironment;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamPendingSummary;
+import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
+import redis.embedded.core.RedisServerBuilder;
+
+/**
+ * Issue 6's crash suite on the packaged jar: the service is killed with SIGKILL right after eight
+ * uploads (mid-analysis), killed again while clips are being planned, sent and generated, and then
+ * Redis itself is killed with SIGKILL and restarted from its append-only file. In the end every song
+ * is analysed, every clip completed exactly once, and every clip's current job is on the stream
+ * exactly once with nothing left pending.
+ */
+class CrashRecoveryIT {
+
+    static final int SONGS = 8;
+    static final String PREFIX = "crash";
+
+    @TempDir
+    Path workDir;
+    Process service;
+    RedisServer redis;
+    int redisPort;
+    int port;
+    int starts;
+
+    @AfterEach
+    void stopAll() throws Exception {
+        // the service's log outlives the temporary folder, for a look after a failure
+        Files.copy(workDir.resolve("service.log"), Path.of("target", "crash-recovery-service.log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (service != null && service.isAlive()) {
+            service.destroy();
+            service.waitFor(30, TimeUnit.SECONDS);
+        }
+        if (redis != null) {
+            redis.stop();
+        }
+    }
+
+    @Test
+    void killedServiceAndKilledRedisLoseNoSongAndNoClip() throws Exception {
+        redisPort = TestEnvironment.freePort();
+        port = TestEnvironment.freePort();
+        startRedis();
+        String base = "http://127.0.0.1:" + port;
+
+        // 1. eight uploads, then SIGKILL while the analyses run
+        startService();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < SONGS; i++) {
+            Http.Response r = Http.upload(base, "crash-" + i + ".wav", TestAudio.wav(song(i), 22050));
+            assertEquals(201, r.status(), r.body());
+            ids.add(r.json().path("id").asText());
+        }
+        long notAnalysed = statuses(base).values().stream().filter(s -> !s.equals("analyzed")).count();
+        kill();
+        assertTrue(notAnalysed > 0, "the first kill came after every analysis: make the songs longer");
+
+        // 2. restarted, and killed again once clips are on their way
+        startService();
+        Map<String, Integer> atKill = awaitClips(base, ids, c -> c.completed > 0 && c.completed < c.total);
+        kill();
+
+        // 3. restarted; Redis killed with SIGKILL mid-run and restarted from its append-only file
+        startService();
+        awaitClips(base, ids, c -> c.completed > atKill.get("completed") && c.completed < c.total);
+        killRedis();
+        Thread.sleep(1500);
+        startRedis();
+
+        // 4. everything completes
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        Counts counts = null;
+        while (System.nanoTime() < deadline) {
+            counts = counts(base, ids);
+            if (counts.analysed == SONGS && counts.total > 0 && counts.completed == counts.total) {
+                break;
+            }
+            assertTrue(service.isAlive(), "the service died:\n" + log());
+            Thread.sleep(500);
+        }
+        assertTrue(counts != null && counts.analysed == SONGS && counts.completed == counts.total,
+                "not everything completed: " + counts + "\n" + log());
+
+        try (JedisPooled jedis = new JedisPooled(URI.create("redis://127.0.0.1:" + redisPort))) {
+            Map<String, Integer> entriesPerJob = new HashMap<>();
+            for (StreamEntry e : jedis.xrange(PREFIX + ":clip-jobs", (StreamEntryID) null, (StreamEntryID) null)) {
+                entriesPerJob.merge(e.getFields().get("jobId"), 1, Integer::sum);
+            }
+            for (String id : ids) {
+                JsonNode status = Http.get(base + "/api/v1/songs/" + id + "/clips/status").json();
+                double end = 0;
+                int index = 0;
+                for (JsonNode clip : status.path("clips")) {
+                    assertEquals(index++, clip.path("clipIndex").asInt(), "one row per planned clip");
+                    assertEquals(end, clip.path("startSec").asDouble(), 1e-6, "clips tile the song");
+                    end = clip.path("endSec").asDouble();
+                    assertEquals("completed", clip.path("status").asText());
+                    assertEquals(1, entriesPerJob.getOrDefault(clip.path("jobId").asText(), 0),
+                            "the current job of clip " + clip.path("id").asText() + " is on the stream exactly once");
+                }
+                assertEquals(status.path("songDurationSec").asDouble(), end, 0.01, "the clips reach the song's end");
+            }
+            StreamPendingSummary pending = jedis.xpending(PREFIX + ":clip-jobs", "clip-workers");
+            assertEquals(0, pending.getTotal(), "no job left pending");
+            assertEquals(0, jedis.xlen(PREFIX + ":clip-jobs:dead"), "nothing dead-lettered");
+        }
+        System.out.println("CrashRecoveryIT: " + counts + " after " + starts + " service starts, 2 SIGKILLs of the "
+                + "service and 1 of Redis");
+    }
+
+    // ------------------------------------------------------------------ the pieces
+
+    /** A 4-minute song: four different A-B-A-B minutes, so that analysis takes long enough to be interrupted. */
+    private static float[] song(int i) {
+        float[] out = new float[22050 * 240];
+        for (int m = 0; m < 4; m++) {
+            float[] minute = TestAudio.abab(22050, 1000L * i + m);
+            System.arraycopy(minute, 0, out, m * minute.length, minute.length);
+        }
+        return out;
+    }
+
+    private void startService() throws Exception {
+        Path jar = Path.of(System.getProperty("vibecraft.jar", "target/vibecraft-pipeline.jar")).toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("service.log").toFile()));
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("VIBECRAFT_") || k.startsWith("AUDJUST_")
+                || k.equals("DATABASE_URL") || k.equals("REDIS_URL"));
+        env.put("VIBECRAFT_PORT", String.valueOf(port));
+        env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
+        env.put("VIBECRAFT_REDIS_PREFIX", PREFIX);
+        env.put("VIBECRAFT_ANALYSIS_CONCURRENCY", "1");
+        env.put("VIBECRAFT_INBOX_ENABLED", "false");
+        // a job the killed instance had received comes back after 4 s, not 5 minutes
+        env.put("VIBECRAFT_CLIPS_VISIBILITY_TIMEOUT_SEC", "4");
+        env.put("VIBECRAFT_CLIPS_RECLAIM_POLL_MS", "500");
+        env.put("VIBECRAFT_CLIPS_RELAY_POLL_MS", "500");
+        env.put("VIBECRAFT_CLIPS_RETRY_BASE_DELAY_SEC", "0.5");
+        env.put("VIBECRAFT_VIDEO_DEADLINE_SEC", "3");
+        service = pb.start();
+        starts++;
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            assertTrue(service.isAlive(), "the service exited during start-up:\n" + log());
+            try {
+                if (Http.get("http://127.0.0.1:" + port + "/healthz").status() == 200) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the service did not start in 60 s:\n" + log());
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or acknowledged. */
+    private void kill() throws InterruptedException {
+        service.destroyForcibly();
+        assertTrue(service.waitFor(10, TimeUnit.SECONDS));
+    }
+
+    private void startRedis() throws IOException {
+        Path dir = workDir.resolve("redis");
+        Files.createDirectories(dir);
+        redis = new RedisServerBuilder()
+                .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
+                .bind("127.0.0.1").port(redisPort)
+                .setting("dir " + dir.toAbsolutePath())
+                .setting("pidfile " + dir.resolve("redis.pid").toAbsolutePath())
+                .setting("appendonly yes").setting("appendfsync everysec").setting("save \"\"")
+                .build();
+        redis.start();
+    }
+
+    private void killRedis() throws Exception {
+        long pid = Long.parseLong(Files.readString(workDir.resolve("redis/redis.pid")).trim());
+        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
+        handle.destroyForcibly();
+        handle.onExit().get(10, TimeUnit.SECONDS);
+        try {
+            redis.stop();
+        } catch (IOException | RuntimeException alreadyGone) {
+            // the process is gone; the library only forgets it
+        }
+    }
+
+    record Counts(int analysed, int total, int completed) {
+    }
+
+    private Counts counts(String base, List<String> ids) {
+        int analysed = 0;
+        int total = 0;
+        int completed = 0;
+        for (String id : ids) {
+            JsonNode song = Http.get(base + "/api/v1/songs/" + id).json();
+            if (song.path("status").asText().equals("analyzed")) {
+                analysed++;
+            }
+            total += song.path("clips").path("total").asInt();
+            completed += song.path("clips").path("completed").asInt();
+        }
+        return new Counts(analysed, total, completed);
+    }
+
+    private Map<String, Integer> awaitClips(String base, List<String> ids, Predicate<Counts> until) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+        while (System.nanoTime() < deadline) {
+            Counts c = counts(base, ids);
+            if (until.test(c)) {
+                return Map.of("completed", c.completed, "total", c.total);
+            }
+            assertTrue(service.isAlive(), "the service died:\n" + log());
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the clips never reached the point to interrupt: " + counts(base, ids) + "\n" + log());
+    }
+
+    private Map<String, String> statuses(String base) {
+        Map<String, String> m = new HashMap<>();
+        for (JsonNode s : Http.get(base + "/api/v1/songs?limit=100").json()) {
+            m.put(s.path("id").asText(), s.path("status").asText());
+        }
+        return m;
+    }
+
+    private String log() {
+        try {
+            String all = Files.readString(workDir.resolve("service.log"));
+            return all.length() > 20_000 ? all.substring(all.length() - 20_000) : all;
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}
