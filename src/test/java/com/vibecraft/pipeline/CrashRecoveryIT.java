@@ -160,12 +160,14 @@ class CrashRecoveryIT {
         env.put("VIBECRAFT_REDIS_PREFIX", PREFIX);
         env.put("VIBECRAFT_ANALYSIS_CONCURRENCY", "1");
         env.put("VIBECRAFT_INBOX_ENABLED", "false");
-        // a job the killed instance had received comes back after 4 s, not 5 minutes
-        env.put("VIBECRAFT_CLIPS_VISIBILITY_TIMEOUT_SEC", "4");
+        // a job the killed instance had received comes back after 15 s, not 5 minutes
+        env.put("VIBECRAFT_CLIPS_VISIBILITY_TIMEOUT_SEC", "15");
         env.put("VIBECRAFT_CLIPS_RECLAIM_POLL_MS", "500");
         env.put("VIBECRAFT_CLIPS_RELAY_POLL_MS", "500");
         env.put("VIBECRAFT_CLIPS_RETRY_BASE_DELAY_SEC", "0.5");
-        env.put("VIBECRAFT_VIDEO_DEADLINE_SEC", "3");
+        env.put("VIBECRAFT_VIDEO_DEADLINE_SEC", "10");
+        env.put("VIBECRAFT_ANALYSIS_LEASE_SEC", "6");
+        env.put("VIBECRAFT_ANALYSIS_HEARTBEAT_SEC", "2");
         service = pb.start();
         starts++;
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -214,6 +216,21 @@ class CrashRecoveryIT {
         }
     }
 
+    /** What the service's threads are doing, into its log, for a failure that is a hang. */
+    private void threadDump() {
+        if (service == null || !service.isAlive()) {
+            return;
+        }
+        try {
+            new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(service.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("service.log").toFile()))
+                    .start().waitFor(20, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // the dump is a diagnosis aid only
+        }
+    }
+
     record Counts(int analysed, int total, int completed) {
     }
 
@@ -254,6 +271,7 @@ class CrashRecoveryIT {
     }
 
     private String log() {
+        threadDump();
         try {
             String all = Files.readString(workDir.resolve("service.log"));
             return all.length() > 20_000 ? all.substring(all.length() - 20_000) : all;
