@@ -24,7 +24,11 @@ public class ApiErrors {
     public void respond(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ApiError error = toError(e);
-        if (error.status() >= 500) {
+        if (error.status() == 503) {
+            // an outage, not a bug: one line per request, the cause without its stack
+            LOG.warn("Request {} {} answered 503: {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getMessage().getHeader(Exchange.HTTP_URI), e == null ? "" : e.getMessage());
+        } else if (error.status() >= 500) {
             LOG.error("Request {} {} failed", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
                     exchange.getMessage().getHeader(Exchange.HTTP_URI), e);
         }

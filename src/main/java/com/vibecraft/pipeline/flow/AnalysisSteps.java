@@ -74,6 +74,17 @@ public class AnalysisSteps {
         return songs.takeOver(songId, startedAt);
     }
 
+    /** The analysis of this song ended on this instance, well or not: its lease is no longer renewed. */
+    public void ended(String songId) {
+        if (songId != null) {
+            try {
+                songs.release(UUID.fromString(songId));
+            } catch (IllegalArgumentException notAnId) {
+                // nothing was claimed under it
+            }
+        }
+    }
+
     /** Loads the song and decodes its audio; the song is already {@code analyzing}. */
     public void begin(Exchange exchange) throws Exception {
         UUID id = songId(exchange);

@@ -48,6 +48,8 @@ public class SongRepository {
     private final Jdbc jdbc;
     private final String owner;
     private final Duration lease;
+    /** Songs claimed by this instance whose analysis has not ended here: the ones whose leases it renews. */
+    private final java.util.Set<UUID> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** For tools and tests that work alone on a database: owner {@code local}, one-minute leases. */
     public SongRepository(DataSource dataSource) {
@@ -132,11 +134,11 @@ public class SongRepository {
      */
     public boolean claimForAnalysis(UUID id) {
         OffsetDateTime now = now();
-        return update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, analysis_source = NULL, "
+        return held(id, update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, analysis_source = NULL, "
                 + "fallback_reason = NULL, analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
                 + "WHERE id = :id AND (status <> :analyzing OR analysis_lease_until IS NULL OR analysis_lease_until < :now)",
                 Map.of("analyzing", SongStatus.ANALYZING.value(), "owner", owner, "until", now.plus(lease),
-                        "now", now, "id", id)) == 1;
+                        "now", now, "id", id)) == 1);
     }
 
     /**
@@ -149,15 +151,42 @@ public class SongRepository {
         p.put("analyzing", SongStatus.ANALYZING.value());
         p.put("until", now.plus(lease));
         p.put("id", id);
-        return update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, analysis_source = NULL, "
+        return held(id, update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, analysis_source = NULL, "
                 + "fallback_reason = NULL, analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
-                + "WHERE id = :id AND " + TAKEABLE, p) == 1;
+                + "WHERE id = :id AND " + TAKEABLE, p) == 1);
     }
 
-    /** Renews the leases of every song this instance has claimed (queued here or being analysed). */
+    private boolean held(UUID id, boolean claimed) {
+        if (claimed) {
+            held.add(id);
+        }
+        return claimed;
+    }
+
+    /**
+     * This instance no longer works on the song (its analysis ended, well or not): the lease is not
+     * renewed any more, so a song whose analysis died here (the database went away mid-way) is taken
+     * up again once its lease runs out.
+     */
+    public void release(UUID id) {
+        if (id != null) {
+            held.remove(id);
+        }
+    }
+
+    /** Renews the leases of the songs this instance holds (queued here or being analysed). */
     public int renewLeases() {
-        return update("UPDATE songs SET analysis_lease_until = :until WHERE analysis_owner = :owner AND status = :analyzing",
-                Map.of("until", now().plus(lease), "owner", owner, "analyzing", SongStatus.ANALYZING.value()));
+        int renewed = 0;
+        for (UUID id : held) {
+            if (update("UPDATE songs SET analysis_lease_until = :until WHERE id = :id AND analysis_owner = :owner "
+                    + "AND status = :analyzing", Map.of("until", now().plus(lease), "id", id, "owner", owner,
+                    "analyzing", SongStatus.ANALYZING.value())) == 1) {
+                renewed++;
+            } else {
+                held.remove(id); // finished, failed or taken over
+            }
+        }
+        return renewed;
     }
 
     /**

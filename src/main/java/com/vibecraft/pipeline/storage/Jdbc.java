@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.storage;
 
 import com.vibecraft.pipeline.song.StorageException;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -74,10 +75,21 @@ public final class Jdbc {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                if (e instanceof SQLException) {
+                    discardIfBroken(c);
+                }
                 throw e;
             } finally {
-                c.setAutoCommit(auto);
+                try {
+                    c.setAutoCommit(auto);
+                } catch (SQLException ignored) {
+                    // a broken connection: discarded above
+                }
             }
         } catch (SQLException e) {
             throw new StorageException("Database transaction failed", e);
@@ -86,9 +98,32 @@ public final class Jdbc {
 
     private <T> T inConnection(Work<T> work, String what) {
         try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
+            try {
+                return work.run(c);
+            } catch (SQLException e) {
+                discardIfBroken(c);
+                throw e;
+            }
         } catch (SQLException e) {
             throw new StorageException("Could not " + what + " the database", e);
+        }
+    }
+
+    /**
+     * A connection the database dropped (a restart, a failover) must not go back into the pool: the
+     * pool evicts only on errors it knows as fatal and does not test connections used moments ago, so
+     * a busy poller would otherwise get the same dead connection again and again.
+     */
+    private void discardIfBroken(Connection c) {
+        try {
+            if (c.isValid(1)) {
+                return;
+            }
+        } catch (SQLException ignored) {
+            // not valid
+        }
+        if (dataSource instanceof HikariDataSource hikari) {
+            hikari.evictConnection(c);
         }
     }
 

@@ -104,6 +104,23 @@ class AnalysisClaimTest {
     }
 
     @Test
+    void aSongWhoseAnalysisEndedHereIsNoLongerRenewed() throws Exception {
+        // the analysis died without being able to write its outcome (the database went away mid-way)
+        UUID id = song();
+        SongRepository a = instance("a", Duration.ofMillis(800));
+        assertTrue(a.claimForAnalysis(id));
+        assertEquals(1, a.renewLeases(), "held while it is analysed");
+        a.release(id);
+        assertEquals(0, a.renewLeases(), "released: not renewed");
+        Thread.sleep(1000);
+        SongRepository b = instance("b", Duration.ofMinutes(1));
+        OffsetDateTime bStarted = OffsetDateTime.now();
+        assertTrue(b.findUnfinished(bStarted).contains(id), "its lease ran out");
+        assertTrue(b.takeOver(id, bStarted));
+        assertEquals(0, a.renewLeases(), "a renews nothing of b's");
+    }
+
+    @Test
     void anInstanceThatLostItsClaimChangesNothing() throws Exception {
         UUID id = song();
         SongRepository a = instance("a", Duration.ofMillis(1));
