@@ -41,6 +41,14 @@ public class ClipJobQueue {
             return false
             """;
 
+    /**
+     * Whether Redis still knows this job was sent. The marker and the stream entry are written by one
+     * script, so a Redis that lost the entry (a crash within its last fsync second) lost the marker too.
+     */
+    public boolean wasSent(UUID jobId) {
+        return redis.exists(sentKeyPrefix + jobId);
+    }
+
     /** A stream entry delivered to this consumer. */
     public record Delivery<T>(String entryId, T message, String problem) {
         public boolean malformed() {

@@ -146,6 +146,19 @@ public class ClipRepository {
                 Map.of("now", Jdbc.now(), "jobId", jobId));
     }
 
+    /** Queued clips whose current job went on the stream more than {@code age} ago, oldest first. */
+    public List<Clip> sentAndWaiting(Duration age, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE status = 'queued' AND job_sent_at IS NOT NULL "
+                        + "AND job_sent_at < :before ORDER BY job_sent_at LIMIT :limit",
+                Map.of("before", Jdbc.now().minus(age), "limit", limit), ClipRepository::map);
+    }
+
+    /** The job's send is undone (Redis lost it), so the relay sends it again; false if the clip moved on. */
+    public boolean markUnsent(UUID clipId, UUID jobId) {
+        return jdbc.update("UPDATE clips SET job_sent_at = NULL WHERE id = :id AND job_id = :jobId "
+                + "AND status = 'queued' AND job_sent_at IS NOT NULL", Map.of("id", clipId, "jobId", jobId)) == 1;
+    }
+
     /** Queued clips whose current job was never confirmed on the stream, older than {@code age}. */
     public List<Clip> unsent(Duration age, int limit) {
         return jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE status = 'queued' AND job_sent_at IS NULL "

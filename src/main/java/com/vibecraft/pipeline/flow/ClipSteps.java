@@ -177,6 +177,21 @@ public class ClipSteps {
      * Jobs a worker received but never acknowledged within the visibility timeout: the attempt counts;
      * with attempts left the clip gets a new job, otherwise it fails for good.
      */
+    /**
+     * Jobs the ledger has as sent but Redis no longer knows (it crashed and came back from an
+     * append-only file a second behind): marked unsent, so the relay sends them again, same job id.
+     */
+    public int requeueLostJobs() {
+        int lost = 0;
+        for (Clip c : clips.sentAndWaiting(visibilityTimeout, 500)) {
+            if (!queue.wasSent(c.jobId()) && clips.markUnsent(c.id(), c.jobId())) {
+                LOG.warn("Clip {} job {} was lost by Redis: sending it again", c.id(), c.jobId());
+                lost++;
+            }
+        }
+        return lost;
+    }
+
     public List<ClipJob> reclaimStalled() {
         List<ClipJob> jobs = new ArrayList<>();
         for (ClipJobQueue.Delivery<ClipJob> d : queue.reclaimStalled(consumerName + "-reclaimer",

@@ -202,6 +202,44 @@ class ClipQueueFaultsTest {
                 "re-delivered as a new entry");
     }
 
+    @Test
+    @Order(4)
+    void jobsARestartedRedisLostAreSentAgainWithTheirIds() throws Exception {
+        String songId = uploadAndAwaitAnalysis(20);
+        JsonNode clips = awaitStatus(songId, x -> x.path("totalClips").asInt() > 0);
+        int total = clips.path("totalClips").asInt();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (entries(songId).size() < total && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(total, entries(songId).size());
+        // Redis comes back from an append-only file that misses its last second: these jobs and their
+        // send markers are gone, while the ledger has them as sent
+        for (StreamEntry e : entries(songId)) {
+            jedis.xdel("vibecraft:clip-jobs", e.getID());
+            jedis.del("vibecraft:clip-job-sent:" + e.getFields().get("jobId"));
+        }
+        assertEquals(0, entries(songId).size());
+        // after the visibility timeout (2 s here) the sweep notices, and the relay sends them again
+        deadline = System.currentTimeMillis() + 15_000;
+        while (entries(songId).size() < total && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        List<StreamEntry> again = entries(songId);
+        assertEquals(total, again.size(), "every lost job is back");
+        Set<String> jobIds = new HashSet<>();
+        for (JsonNode c : Http.get(base() + "/api/v1/songs/" + songId + "/clips").json()) {
+            assertEquals("queued", c.path("status").asText());
+            assertEquals(1, c.path("attempts").asInt(), "a lost send is not an attempt");
+            jobIds.add(c.path("jobId").asText());
+        }
+        Set<String> sentIds = new HashSet<>();
+        again.forEach(e -> sentIds.add(e.getFields().get("jobId")));
+        assertEquals(jobIds, sentIds, "the same job ids, each once");
+        Thread.sleep(3000);
+        assertEquals(total, entries(songId).size(), "and only once: their markers are back");
+    }
+
     private static JsonNode findClip(String songId, String clipId) {
         for (JsonNode c : Http.get(base() + "/api/v1/songs/" + songId + "/clips").json()) {
             if (clipId.equals(c.path("id").asText())) {
