@@ -18,8 +18,13 @@ public final class FakeAudjust implements AutoCloseable {
         OK_SECTIONS, OK_RESULT_SECTIONS,
         UPLOAD_401, UPLOAD_500, PUT_401, PUT_500, STRUCTURE_401, STRUCTURE_500,
         UPLOAD_SLOW, STRUCTURE_SLOW, UPLOAD_INVALID_JSON, STRUCTURE_INVALID_JSON,
-        MISSING_STORAGE_URL, EMPTY_SECTIONS, STORAGE_REFUSED
+        MISSING_STORAGE_URL, EMPTY_SECTIONS, STORAGE_REFUSED,
+        /** Half the calls fail at random: 500, a dropped connection, garbage, or too slow. */
+        CHAOS
     }
+
+    private final java.util.Random chaos = new java.util.Random(6);
+    final java.util.Map<String, AtomicInteger> chaosOutcomes = new java.util.concurrent.ConcurrentHashMap<>();
 
     record Request(String method, String path, String apiKey, byte[] body, String contentType,
                    java.util.Set<String> headerNames) {
@@ -65,6 +70,24 @@ public final class FakeAudjust implements AutoCloseable {
             uploadCalls.incrementAndGet();
             if (!KEY.equals(ex.getRequestHeaders().getFirst("X-API-Key"))) {
                 respond(ex, 401, "{\"error\":\"bad key\"}");
+                return;
+            }
+            if (m == Mode.CHAOS) {
+                String outcome;
+                synchronized (chaos) {
+                    outcome = chaos.nextBoolean() ? "ok" : new String[] {"500", "reset", "garbage", "slow"}[chaos.nextInt(4)];
+                }
+                chaosOutcomes.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
+                switch (outcome) {
+                    case "500" -> respond(ex, 500, "internal error");
+                    case "reset" -> ex.close(); // no status line: the connection just ends
+                    case "garbage" -> respond(ex, 200, "\u0000\u00ff{{{garbage");
+                    case "slow" -> {
+                        sleep(3000);
+                        respond(ex, 200, uploadJson("http://127.0.0.1:" + port + "/store/a.bin?sig=SIGNATURE123"));
+                    }
+                    default -> respond(ex, 200, uploadJson("http://127.0.0.1:" + port + "/store/a.bin?sig=SIGNATURE123"));
+                }
                 return;
             }
             switch (m) {
