@@ -113,7 +113,9 @@ class ClipRetryTest {
         assertEquals(3, own.size());
         long gap1 = own.get(1) - own.get(0);
         long gap2 = own.get(2) - own.get(1);
-        assertTrue(gap1 >= 350 && gap2 >= 750 && gap2 > gap1, "backoff gaps " + gap1 + " ms, " + gap2 + " ms");
+        // lower bounds only: on a busy machine a worker may pick a due job up late, which lengthens a gap
+        // (the growth itself is RetryPolicyTest's)
+        assertTrue(gap1 >= 350 && gap2 >= 750, "backoff gaps " + gap1 + " ms, " + gap2 + " ms");
 
         String deadKey = System.getProperty("vibecraft.redis.prefix") + ":clip-jobs:dead";
         List<StreamEntry> dead = awaitDead(deadKey, songId, done.path("totalClips").asInt());

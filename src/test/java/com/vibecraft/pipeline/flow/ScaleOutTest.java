@@ -198,7 +198,9 @@ class ScaleOutTest {
         // the claiming instance is the one that ingested the file: both took files from the shared inbox
         Map<Object, Long> inboxBy = rows.stream().filter(r -> String.valueOf(r.get("original_filename")).startsWith("inbox-"))
                 .collect(Collectors.groupingBy(r -> r.get("analysis_owner"), TreeMap::new, Collectors.counting()));
-        assertEquals(Set.of("a", "b"), inboxBy.keySet(), "inbox files by instance: " + inboxBy);
+        // exactly once is the point (asserted above); which instance wins each file is a race, and one
+        // instance may well take all of them when it polls first
+        assertEquals(INBOX_SONGS, inboxBy.values().stream().mapToLong(Long::longValue).sum(), "inbox files by instance: " + inboxBy);
         // an upload is analysed by the instance that received it
         for (Map<String, Object> r : rows) {
             String name = String.valueOf(r.get("original_filename"));
