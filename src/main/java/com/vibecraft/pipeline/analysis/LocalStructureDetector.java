@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.analysis;
 
 import com.vibecraft.pipeline.analysis.detector.BeatTracker;
+import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.analysis.detector.SpectralFeatures;
 import com.vibecraft.pipeline.analysis.detector.StructureSegmenter;
 import com.vibecraft.pipeline.audio.DecodedAudio;
@@ -25,7 +26,7 @@ import java.util.function.DoubleConsumer;
  * at least 100 apart. Works on any length (short, silent or constant input yields one segment;
  * BPM 0 when no beat is found).
  *
- * <p>Thread-safe: the only state is the immutable minimum section length; every call allocates
+ * <p>Thread-safe: the only state is the immutable minimum section length and boundary model; every call allocates
  * its own buffers, so one instance serves concurrent analyses.
  */
 public final class LocalStructureDetector {
@@ -33,13 +34,24 @@ public final class LocalStructureDetector {
     public static final double DEFAULT_MIN_SECTION_SEC = 8.0;
 
     private final double minSectionSec;
+    private final BoundaryModel boundaryModel;
 
+    /** The default minimum section length and the boundary model shipped in the jar. */
     public LocalStructureDetector() {
         this(DEFAULT_MIN_SECTION_SEC);
     }
 
-    /** @param minSectionSec minimum section length in seconds (positive) */
+    /** @param minSectionSec minimum section length in seconds (positive); the shipped boundary model */
     public LocalStructureDetector(double minSectionSec) {
+        this(minSectionSec, BoundaryModel.bundled());
+    }
+
+    /**
+     * @param minSectionSec minimum section length in seconds (positive)
+     * @param boundaryModel learned boundary scorer, or null for plain novelty peak picking
+     */
+    public LocalStructureDetector(double minSectionSec, BoundaryModel boundaryModel) {
+        this.boundaryModel = boundaryModel;
         if (!(minSectionSec > 0) || Double.isInfinite(minSectionSec)) {
             throw new IllegalArgumentException("minSectionSec must be a positive number: " + minSectionSec);
         }
@@ -48,6 +60,11 @@ public final class LocalStructureDetector {
 
     public double minSectionSec() {
         return minSectionSec;
+    }
+
+    /** The learned boundary scorer in use, or null. */
+    public BoundaryModel boundaryModel() {
+        return boundaryModel;
     }
 
     public DetectorResult detect(DecodedAudio audio) {
@@ -82,7 +99,7 @@ public final class LocalStructureDetector {
             }
         }
         List<StructureSegmenter.Segment> segs =
-                StructureSegmenter.segment(f, beats.frames(), duration, minSectionSec);
+                StructureSegmenter.segment(f, beats.frames(), duration, minSectionSec, boundaryModel);
         p.accept(0.98);
 
         List<RawSegment> out = new ArrayList<>(segs.size());
