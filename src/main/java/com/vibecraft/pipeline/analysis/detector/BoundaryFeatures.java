@@ -19,13 +19,24 @@ final class BoundaryFeatures {
             "onset", "bass", "bassPrev",
             "energyRise4", "energyChange4", "energyChange8", "quietBefore",
             "bar", "barNov", "barStripe", "halfBar",
-            "novBarEarlier", "novPeakBarEarlier", "phrase16", "phrase32", "phrase64", "stripe16", "stripe32");
+            "novBarEarlier", "novPeakBarEarlier", "phrase16", "phrase32", "phrase64", "stripe16", "stripe32",
+            "classic", "classicNear", "classicBar",
+            "coarse", "coarsePeak", "repChange8", "repChange16");
 
     private BoundaryFeatures() {
     }
 
-    static double[][] compute(StructureSegmenter.Units x) {
+    /**
+     * @param minSectionSec the minimum section length, for the classic novelty peak picking whose
+     *                      choices are features too
+     */
+    static double[][] compute(StructureSegmenter.Units x, double minSectionSec) {
         int n = x.n;
+        // the boundaries of novelty peak picking without the model: the model learns how far to trust them
+        double[] classic = new double[n];
+        for (int b : StructureSegmenter.classicBoundaries(x, minSectionSec)) {
+            classic[b] = 1;
+        }
         double[][] out = new double[n][NAMES.size()];
         double mo = mean(x.onset) + 1e-9;
         double ml = mean(x.low) + 1e-9;
@@ -83,6 +94,13 @@ final class BoundaryFeatures {
             r[c++] = Math.max(away(peakNov, u, -64), away(peakNov, u, 64));
             r[c++] = Math.max(away(x.stripeStart, u, -16), away(x.stripeStart, u, 16));
             r[c++] = Math.max(away(x.stripeStart, u, -32), away(x.stripeStart, u, 32));
+            r[c++] = classic[u];
+            r[c++] = Math.max(Math.max(at(classic, u - 1), at(classic, u + 1)), Math.max(at(classic, u - 2), at(classic, u + 2)));
+            r[c++] = Math.max(at(classic, u - 4), at(classic, u + 4));
+            r[c++] = x.coarse[u];
+            r[c++] = peak(x.coarse, u, 8);
+            r[c++] = Math.abs(meanRange(x.repCount, u, u + 8, 0) - meanRange(x.repCount, u - 8, u, 0));
+            r[c++] = Math.abs(meanRange(x.repCount, u, u + 16, 0) - meanRange(x.repCount, u - 16, u, 0));
         }
         return out;
     }

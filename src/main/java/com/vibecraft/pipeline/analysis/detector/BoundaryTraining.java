@@ -76,7 +76,8 @@ public final class BoundaryTraining {
         if (u == null) {
             return null;
         }
-        double[][] x = BoundaryFeatures.compute(u);
+        double minSec = com.vibecraft.pipeline.analysis.LocalStructureDetector.DEFAULT_MIN_SECTION_SEC;
+        double[][] x = BoundaryFeatures.compute(u, minSec);
         int[] y = new int[u.n];
         List<Double> inner = new ArrayList<>();
         for (double b : referenceStarts) {
@@ -99,10 +100,7 @@ public final class BoundaryTraining {
         }
         double[] ref = inner.stream().mapToDouble(Double::doubleValue).toArray();
         Song song = new Song(id, x, y, u.unitSec, duration, ref);
-        double minSec = com.vibecraft.pipeline.analysis.LocalStructureDetector.DEFAULT_MIN_SECTION_SEC;
-        int minUnits = Math.max(1, (int) Math.ceil(minSec / u.unitLen));
-        List<Integer> b = StructureSegmenter.pickPeaks(u.nov, u.unitSec, minSec, duration, u.unitLen, u.phase, minUnits);
-        b = BarSegmentation.refine(b, u.fine, u.unitSec, minSec, duration);
+        List<Integer> b = StructureSegmenter.classicBoundaries(u, minSec);
         song.baseline = b.stream().mapToDouble(i -> u.unitSec[i]).toArray();
         return song;
     }
@@ -129,8 +127,8 @@ public final class BoundaryTraining {
             for (int k = 2; k <= 60; k += 2) {
                 BoundaryModel c = m.withGaps(m.gapPrior(), w).withThreshold(0.01 * k);
                 double[] hr = evaluate(songs, probs, c, minSectionSec);
-                if (hr[0] + hr[1] > best[0]) {
-                    best = new double[] {hr[0] + hr[1], hr[0], hr[1]};
+                if (W05 * hr[0] + hr[1] > best[0]) {
+                    best = new double[] {W05 * hr[0] + hr[1], hr[0], hr[1]};
                     bestM = c;
                 }
             }
@@ -139,6 +137,7 @@ public final class BoundaryTraining {
     }
 
     /** Gap-prior weights tried (0 = greedy choice without the prior). */
+    static final double W05 = Double.parseDouble(System.getProperty("vibecraft.train.w05", "1"));
     static final double[] GAP_WEIGHTS = {0, 0.25, 0.5, 0.75, 1, 1.5};
     /** Longest gap (units) with its own prior value; longer ones share the last. */
     static final int MAX_GAP = 192;

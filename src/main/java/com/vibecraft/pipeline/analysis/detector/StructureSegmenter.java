@@ -39,6 +39,8 @@ public final class StructureSegmenter {
     public record Segment(double startSec, double endSec, int cluster) {
     }
 
+    /** Smoothing of the coarse structural novelty (boundary model feature). */
+    static final double COARSE_SEC = 8.0;
     /** Time-delay embedding length (mean along diagonals of the self-similarity matrix). */
     static final double EMBED_SEC = 3.0;
     /** Recurrence neighbours per unit, as a fraction of the units (at least 3). */
@@ -95,12 +97,10 @@ public final class StructureSegmenter {
         int n = x.n;
         List<Integer> bounds;
         if (model != null) {
-            double[] p = model.score(BoundaryFeatures.compute(x));
+            double[] p = model.score(BoundaryFeatures.compute(x, minSectionSec));
             bounds = model.pick(p, x.unitSec, minSectionSec, durationSec);
         } else {
-            int minUnits = Math.max(1, (int) Math.ceil(minSectionSec / x.unitLen));
-            bounds = pickPeaks(x.nov, x.unitSec, minSectionSec, durationSec, x.unitLen, x.phase, minUnits);
-            bounds = BarSegmentation.refine(bounds, x.fine, x.unitSec, minSectionSec, durationSec);
+            bounds = classicBoundaries(x, minSectionSec);
         }
         // --- labels
         int[] edges = new int[bounds.size() + 2];
@@ -119,6 +119,14 @@ public final class StructureSegmenter {
         return out;
     }
 
+    /** Novelty peak picking, bar snapping and bar refinement (the choice without a model). */
+    static List<Integer> classicBoundaries(Units x, double minSectionSec) {
+        double durationSec = x.unitSec[x.n];
+        int minUnits = Math.max(1, (int) Math.ceil(minSectionSec / x.unitLen));
+        List<Integer> bounds = pickPeaks(x.nov, x.unitSec, minSectionSec, durationSec, x.unitLen, x.phase, minUnits);
+        return BarSegmentation.refine(bounds, x.fine, x.unitSec, minSectionSec, durationSec);
+    }
+
     /** The beat-synchronous view of a song that boundary choice and labelling work on. */
     static final class Units {
         int n;
@@ -134,6 +142,10 @@ public final class StructureSegmenter {
         /** Structural novelty, coarse (max 1) and fine (max 1). */
         double[] nov;
         double[] fine;
+        /** Structural novelty smoothed over {@value #COARSE_SEC} s (max 1): changes between long parts. */
+        double[] coarse;
+        /** Recurrence neighbours per unit (how often this moment recurs), per neighbour budget k. */
+        double[] repCount;
         /** Repetition stripes (diagonals of the recurrence plot) starting / ending at each unit, per neighbour. */
         double[] stripeStart;
         double[] stripeEnd;
@@ -217,9 +229,10 @@ public final class StructureSegmenter {
 
         // --- novelty
         x.stripeStart = new double[n];
+        x.repCount = new double[n];
         x.stripeEnd = new double[n];
-        double[][] sfs = structuralFeatureNovelty(s, m, unitLen, x.stripeStart, x.stripeEnd,
-                SF_SMOOTH_SEC, BarSegmentation.FINE_SEC);
+        double[][] sfs = structuralFeatureNovelty(s, m, unitLen, x.stripeStart, x.stripeEnd, x.repCount,
+                SF_SMOOTH_SEC, BarSegmentation.FINE_SEC, COARSE_SEC);
         double[] sf = sfs[0];
         normalizeMax(sf);
         double[] fine = sfs[1];
@@ -235,6 +248,8 @@ public final class StructureSegmenter {
         x.s = s;
         x.nov = sf;
         x.fine = fine;
+        x.coarse = sfs[2];
+        normalizeMax(x.coarse);
         x.phase = barPhases(chroma, onsetAtUnit, lowAtUnit);
         return x;
     }
@@ -365,12 +380,12 @@ public final class StructureSegmenter {
     }
 
     static double[] structuralFeatureNovelty(double[][] s, int m, double unitLen) {
-        return structuralFeatureNovelty(s, m, unitLen, null, null, SF_SMOOTH_SEC)[0];
+        return structuralFeatureNovelty(s, m, unitLen, null, null, null, SF_SMOOTH_SEC)[0];
     }
 
     /** Structural-feature novelty for each of the given smoothing lengths (seconds). */
     static double[][] structuralFeatureNovelty(double[][] s, int m, double unitLen, double[] stripeStart,
-                                               double[] stripeEnd, double... smoothSec) {
+                                               double[] stripeEnd, double[] repCount, double... smoothSec) {
         int n = s.length;
         int k = Math.max(3, (int) Math.round(KNN_FRACTION * n));
         // k-th largest similarity per row (excluding the near diagonal)
@@ -404,6 +419,15 @@ public final class StructureSegmenter {
         }
         if (stripeStart != null) {
             stripes(rec, k, stripeStart, stripeEnd);
+        }
+        if (repCount != null) {
+            for (int i = 0; i < n; i++) {
+                double c = 0;
+                for (int j = 0; j < n; j++) {
+                    c += rec[i][j];
+                }
+                repCount[i] = c / k;
+            }
         }
         double[][] out = new double[smoothSec.length][];
         for (int q = 0; q < smoothSec.length; q++) {
