@@ -21,7 +21,8 @@ final class BoundaryFeatures {
             "bar", "barNov", "barStripe", "halfBar",
             "novBarEarlier", "novPeakBarEarlier", "phrase16", "phrase32", "phrase64", "stripe16", "stripe32",
             "classic", "classicNear", "classicBar",
-            "coarse", "coarsePeak", "repChange8", "repChange16");
+            "coarse", "coarsePeak", "repChange8", "repChange16",
+            "coarser", "coarserPeak", "repChange32", "repRise16");
 
     private BoundaryFeatures() {
     }
@@ -100,7 +101,12 @@ final class BoundaryFeatures {
             r[c++] = x.coarse[u];
             r[c++] = peak(x.coarse, u, 8);
             r[c++] = Math.abs(meanRange(x.repCount, u, u + 8, 0) - meanRange(x.repCount, u - 8, u, 0));
-            r[c++] = Math.abs(meanRange(x.repCount, u, u + 16, 0) - meanRange(x.repCount, u - 16, u, 0));
+            double rep16 = meanRange(x.repCount, u, u + 16, 0) - meanRange(x.repCount, u - 16, u, 0);
+            r[c++] = Math.abs(rep16);
+            r[c++] = x.coarser[u];
+            r[c++] = peak(x.coarser, u, 16);
+            r[c++] = Math.abs(meanRange(x.repCount, u, u + 32, 0) - meanRange(x.repCount, u - 32, u, 0));
+            r[c++] = rep16;
         }
         return out;
     }
