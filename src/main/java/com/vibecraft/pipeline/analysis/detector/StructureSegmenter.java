@@ -62,6 +62,12 @@ public final class StructureSegmenter {
      */
     static final double CLUSTER_Z = 2.5;
     /**
+     * Segments whose aligned similarity (cosine, max 1) reaches this are the same material whatever
+     * the song's statistics: in a song of two materials the z-score of an exact repeat is only
+     * about 2.4 (the similarity distribution is bimodal).
+     */
+    static final double SAME_SIM = 0.85;
+    /**
      * Weight of the novelty of the plain recurrence rows ("which other parts am I like") beside the
      * time-lag novelty. The time-lag matrix alone cannot see the boundaries inside a repeated
      * block (A→B in A B A B), the plain rows can.
@@ -675,7 +681,11 @@ public final class StructureSegmenter {
         double[][] sim = new double[k][k];
         for (int a = 0; a < k; a++) {
             for (int b = a + 1; b < k; b++) {
-                double v = (alignedSimilarity(s, edges[a], edges[a + 1], edges[b], edges[b + 1]) - mu) / sd;
+                double raw = alignedSimilarity(s, edges[a], edges[a + 1], edges[b], edges[b + 1]);
+                double v = (raw - mu) / sd;
+                if (raw >= SAME_SIM) {
+                    v = Math.max(v, CLUSTER_Z);
+                }
                 sim[a][b] = v;
                 sim[b][a] = v;
             }
