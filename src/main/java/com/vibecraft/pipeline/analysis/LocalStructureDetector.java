@@ -18,8 +18,9 @@ import java.util.function.DoubleConsumer;
  *
  * <p>Pipeline: one STFT pass ({@link SpectralFeatures}: log-mel spectral flux, chroma, MFCC) →
  * Ellis dynamic-programming beat tracking ({@link BeatTracker}) → beat-synchronous
- * self-similarity, structural-feature and checkerboard novelty, peak picking with the minimum
- * section length, bar-aligned boundaries and repetition clustering ({@link StructureSegmenter}).
+ * self-similarity and structural-feature novelty, section starts scored per beat by the learned
+ * {@link BoundaryModel} (or novelty peak picking without it) with the minimum section length,
+ * bar-aligned boundaries and repetition clustering ({@link StructureSegmenter}).
  *
  * <p>Segments tile {@code [0, duration]} without gaps; labels are {@code 100·k} for the k-th
  * distinct material (capped at 1000), so repeated sections share a label and different ones are

@@ -127,7 +127,7 @@ public final class BoundaryTrainer {
                     folds, cv[0], cv[1]);
         }
         BoundaryTraining.Result r = BoundaryTraining.train(songs, minSec);
-        String text = "# vibecraft boundary model: logistic regression over per-beat features\n"
+        String text = "# vibecraft boundary model: gradient-boosted depth-2 trees over per-beat features\n"
                 + "# trained by: train-boundaries " + set + " (" + r.summary() + ")\n" + r.model().toText();
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());

@@ -266,7 +266,7 @@ public final class BoundaryModel {
     }
 
     /** Boosting settings. */
-    static final int TREES = Integer.getInteger("vibecraft.train.trees", 150);
+    static final int TREES = 150;
     static final double RATE = 0.1;
     static final double LEAF_L2 = 1.0;
     static final double MIN_HESS = 5.0;

@@ -137,7 +137,8 @@ public final class BoundaryTraining {
     }
 
     /** Gap-prior weights tried (0 = greedy choice without the prior). */
-    static final double W05 = Double.parseDouble(System.getProperty("vibecraft.train.w05", "1"));
+    /** Weight of HR.5Ft beside HR3Ft when the threshold and gap weight are chosen. */
+    static final double W05 = 1.0;
     static final double[] GAP_WEIGHTS = {0, 0.25, 0.5, 0.75, 1, 1.5};
     /** Longest gap (units) with its own prior value; longer ones share the last. */
     static final int MAX_GAP = 192;

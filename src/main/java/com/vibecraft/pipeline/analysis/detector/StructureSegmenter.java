@@ -26,7 +26,10 @@ import java.util.List;
  *       bar; the downbeat phase per region from harmonic change and onset and bass-onset
  *       strength, {@link #barPhases}); finally
  *       {@link BarSegmentation#refine} may move each by one bar to where a finely smoothed
- *       structural novelty is clearly stronger.</li>
+ *       structural novelty is clearly stronger. This is the choice without a model; with a
+ *       {@link BoundaryModel} (the default) every beat is scored from {@link BoundaryFeatures}
+ *       (which include this choice) and the section starts are chosen by
+ *       {@link BoundaryModel#pick}.</li>
  *   <li>Labels: segment-to-segment similarity is the best diagonal alignment in the
  *       self-similarity matrix; average-linkage clustering; cluster k (in order of first
  *       appearance) gets label 100·k, capped at 1000.</li>
