@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.analysis;
 
 import com.vibecraft.pipeline.analysis.detector.BeatTracker;
+import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.analysis.detector.SpectralFeatures;
 import com.vibecraft.pipeline.analysis.detector.StructureSegmenter;
 import com.vibecraft.pipeline.audio.DecodedAudio;
@@ -17,15 +18,16 @@ import java.util.function.DoubleConsumer;
  *
  * <p>Pipeline: one STFT pass ({@link SpectralFeatures}: log-mel spectral flux, chroma, MFCC) →
  * Ellis dynamic-programming beat tracking ({@link BeatTracker}) → beat-synchronous
- * self-similarity, structural-feature and checkerboard novelty, peak picking with the minimum
- * section length, bar-aligned boundaries and repetition clustering ({@link StructureSegmenter}).
+ * self-similarity and structural-feature novelty, section starts scored per beat by the learned
+ * {@link BoundaryModel} (or novelty peak picking without it) with the minimum section length,
+ * bar-aligned boundaries and repetition clustering ({@link StructureSegmenter}).
  *
  * <p>Segments tile {@code [0, duration]} without gaps; labels are {@code 100·k} for the k-th
  * distinct material (capped at 1000), so repeated sections share a label and different ones are
  * at least 100 apart. Works on any length (short, silent or constant input yields one segment;
  * BPM 0 when no beat is found).
  *
- * <p>Thread-safe: the only state is the immutable minimum section length; every call allocates
+ * <p>Thread-safe: the only state is the immutable minimum section length and boundary model; every call allocates
  * its own buffers, so one instance serves concurrent analyses.
  */
 public final class LocalStructureDetector {
@@ -33,13 +35,24 @@ public final class LocalStructureDetector {
     public static final double DEFAULT_MIN_SECTION_SEC = 8.0;
 
     private final double minSectionSec;
+    private final BoundaryModel boundaryModel;
 
+    /** The default minimum section length and the boundary model shipped in the jar. */
     public LocalStructureDetector() {
         this(DEFAULT_MIN_SECTION_SEC);
     }
 
-    /** @param minSectionSec minimum section length in seconds (positive) */
+    /** @param minSectionSec minimum section length in seconds (positive); the shipped boundary model */
     public LocalStructureDetector(double minSectionSec) {
+        this(minSectionSec, BoundaryModel.bundled());
+    }
+
+    /**
+     * @param minSectionSec minimum section length in seconds (positive)
+     * @param boundaryModel learned boundary scorer, or null for plain novelty peak picking
+     */
+    public LocalStructureDetector(double minSectionSec, BoundaryModel boundaryModel) {
+        this.boundaryModel = boundaryModel;
         if (!(minSectionSec > 0) || Double.isInfinite(minSectionSec)) {
             throw new IllegalArgumentException("minSectionSec must be a positive number: " + minSectionSec);
         }
@@ -48,6 +61,11 @@ public final class LocalStructureDetector {
 
     public double minSectionSec() {
         return minSectionSec;
+    }
+
+    /** The learned boundary scorer in use, or null. */
+    public BoundaryModel boundaryModel() {
+        return boundaryModel;
     }
 
     public DetectorResult detect(DecodedAudio audio) {
@@ -82,7 +100,7 @@ public final class LocalStructureDetector {
             }
         }
         List<StructureSegmenter.Segment> segs =
-                StructureSegmenter.segment(f, beats.frames(), duration, minSectionSec);
+                StructureSegmenter.segment(f, beats.frames(), duration, minSectionSec, boundaryModel);
         p.accept(0.98);
 
         List<RawSegment> out = new ArrayList<>(segs.size());

@@ -6,6 +6,7 @@ import com.vibecraft.pipeline.analysis.AnalysisAssembler;
 import com.vibecraft.pipeline.analysis.DetectorResult;
 import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.SectionInference;
+import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
 import com.vibecraft.pipeline.song.SongAnalysis;
@@ -32,12 +33,16 @@ public final class Cli {
             Usage: java -jar vibecraft-pipeline.jar [command]
               serve                      start the service (the default when no command is given)
               analyze <audio-file>       print the analysis JSON of one file (no server, no database)
-              bench <dir> [--out DIR] [--reference INDEX_JSON]
+              bench <dir> [--out DIR] [--reference INDEX_JSON] [--boundary-model on|off|FILE]
                                          analyse every audio file in a folder; print timings; with
                                          --out write <name>.json per song; with --reference (a corpus
-                                         index.json with songs[].id and bpm) compare each BPM
+                                         index.json with songs[].id and bpm) compare each BPM;
+                                         --boundary-model overrides vibecraft.detector.boundary-model
               jmx <pid|host:port> [routes|suspend ID|resume ID|breaker-open ID|breaker-close ID]
                                          look at / operate the routes and breakers of a running service
+              train-boundaries <corpus-dir> <audio-dir> [--out FILE] [--exclude INDEX_JSON]...
+                                         train the detector's boundary model on an annotated corpus
+                                         (pop909-train); refuses songs of pop909-dev (or --exclude)
               --help                     this text
             Settings come from application.properties and VIBECRAFT_* environment variables.
             """;
@@ -54,15 +59,34 @@ public final class Cli {
                     double maxDurationSec) {
 
         static Analysis fromSettings() throws Exception {
+            return fromSettings(null);
+        }
+
+        /**
+         * @param boundaryModel {@code on}, {@code off}, a model file, or null for the
+         *                      {@code vibecraft.detector.boundary-model} setting
+         */
+        static Analysis fromSettings(String boundaryModel) throws Exception {
             try (CamelContext ctx = new DefaultCamelContext()) {
                 ctx.getPropertiesComponent().setLocation("classpath:application.properties");
                 double minSection = Double.parseDouble(ctx.resolvePropertyPlaceholders(
                         "{{vibecraft.detector.min-section-sec}}").trim());
                 float maxRate = Float.parseFloat(ctx.resolvePropertyPlaceholders(
                         "{{vibecraft.analysis.max-sample-rate}}").trim());
-                return new Analysis(new AudioDecoder(maxRate), new LocalStructureDetector(minSection),
+                String use = boundaryModel != null ? boundaryModel : ctx.resolvePropertyPlaceholders(
+                        "{{vibecraft.detector.boundary-model}}").trim();
+                BoundaryModel model = switch (use.toLowerCase(Locale.ROOT)) {
+                    case "on", "true" -> BoundaryModel.bundled();
+                    case "off", "false" -> null;
+                    default -> BoundaryModel.parse(Files.readString(Path.of(use)));
+                };
+                return new Analysis(new AudioDecoder(maxRate), new LocalStructureDetector(minSection, model),
                         new AnalysisAssembler(new SectionInference()), CLI_MAX_DURATION_SEC);
             }
+        }
+
+        static AudioDecoder decoderFromSettings() throws Exception {
+            return fromSettings("off").decoder();
         }
 
         SongAnalysis run(Path file) throws Exception {
@@ -92,9 +116,12 @@ public final class Cli {
         Path dir = null;
         Path outDir = null;
         Map<String, Double> referenceBpm = Map.of();
+        String boundaryModel = null;
         for (int i = 0; i < args.length; i++) {
             if ("--out".equals(args[i]) && i + 1 < args.length) {
                 outDir = Path.of(args[++i]);
+            } else if ("--boundary-model".equals(args[i]) && i + 1 < args.length) {
+                boundaryModel = args[++i];
             } else if ("--reference".equals(args[i]) && i + 1 < args.length) {
                 referenceBpm = BpmCheck.readReference(Path.of(args[++i]));
             } else if (dir == null && !args[i].startsWith("--")) {
@@ -124,7 +151,7 @@ public final class Cli {
             err.println("No .wav, .mp3, .flac or .ogg files in " + dir);
             return 2;
         }
-        Analysis analysis = Analysis.fromSettings();
+        Analysis analysis = Analysis.fromSettings(boundaryModel);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double totalAudio = 0;
         double totalCpu = 0;

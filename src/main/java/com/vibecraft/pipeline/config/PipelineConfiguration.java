@@ -2,6 +2,7 @@ package com.vibecraft.pipeline.config;
 
 import com.vibecraft.pipeline.analysis.AnalysisAssembler;
 import com.vibecraft.pipeline.analysis.LocalStructureDetector;
+import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.analysis.SectionInference;
 import com.vibecraft.pipeline.api.ApiErrors;
 import com.vibecraft.pipeline.api.FileResponder;
@@ -131,9 +132,10 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public LocalStructureDetector localStructureDetector(
-            @PropertyInject("vibecraft.detector.min-section-sec") double minSectionSec) {
+            @PropertyInject("vibecraft.detector.min-section-sec") double minSectionSec,
+            @PropertyInject(value = "vibecraft.detector.boundary-model", defaultValue = "true") boolean boundaryModel) {
         Settings.positive("vibecraft.detector.min-section-sec", minSectionSec);
-        return new LocalStructureDetector(minSectionSec);
+        return new LocalStructureDetector(minSectionSec, boundaryModel ? BoundaryModel.bundled() : null);
     }
 
     @BindToRegistry(lazy = true)

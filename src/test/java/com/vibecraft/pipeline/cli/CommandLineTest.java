@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -39,6 +40,56 @@ class CommandLineTest {
         assertEquals(60.0, analysis.path("durationSec").asDouble(), 0.05);
         assertTrue(analysis.path("sections").size() >= 4, analysis.toString());
         assertTrue(analysis.has("beatTimes") && analysis.has("bpm") && analysis.has("songId"));
+    }
+
+    /** A corpus folder like pop909-train (index.json, refs/) with its rendered audio beside it. */
+    private Path corpus(Path root, String name, String... ids) throws Exception {
+        Path set = Files.createDirectories(root.resolve(name).resolve("refs"));
+        StringBuilder index = new StringBuilder("{\"songs\": [");
+        for (int i = 0; i < ids.length; i++) {
+            index.append(i == 0 ? "" : ",").append("{\"id\": \"").append(ids[i]).append("\", \"bpm\": 120}");
+            Files.writeString(set.resolve(ids[i] + ".json"), """
+                    [{"start": 0, "end": 15, "label": "verse"}, {"start": 15, "end": 30, "label": "chorus"},
+                     {"start": 30, "end": 45, "label": "verse"}, {"start": 45, "end": 60, "label": "chorus"}]""");
+        }
+        Files.writeString(set.getParent().resolve("index.json"), index.append("]}").toString());
+        return set.getParent();
+    }
+
+    @Test
+    void trainBoundariesRefusesValidationSongsAndWritesALoadableModel() throws Exception {
+        Path root = tmp.resolve("corpus");
+        Path train = corpus(root, "pop909-train", "901", "902");
+        Path audio = Files.createDirectories(tmp.resolve("audio"));
+        TestAudio.writeWav(audio.resolve("901.wav"), TestAudio.abab(22050, 1), 22050);
+        TestAudio.writeWav(audio.resolve("902.wav"), TestAudio.abab(22050, 2), 22050);
+        Path model = tmp.resolve("model.txt");
+
+        // the sibling pop909-dev holds 902: refused, nothing written
+        corpus(root, "pop909-dev", "902", "950");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = BoundaryTrainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("902"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(!Files.exists(model));
+
+        // an explicit, disjoint validation index: trains and writes a model the detector reads
+        Path other = corpus(tmp.resolve("elsewhere"), "val", "950");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        code = BoundaryTrainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString(),
+                "--exclude", other.resolve("index.json").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(0, code);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("2 songs"), out.toString(StandardCharsets.UTF_8));
+        BoundaryModel m = BoundaryModel.parse(Files.readString(model));
+        assertTrue(m.trees() > 0);
+
+        Path outDir = tmp.resolve("est");
+        code = Cli.bench(new String[] {audio.toString(), "--out", outDir.toString(), "--boundary-model", model.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(0, code);
+        assertTrue(Files.exists(outDir.resolve("901.json")));
     }
 
     @Test
