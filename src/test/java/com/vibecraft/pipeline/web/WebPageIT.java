@@ -37,6 +37,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -96,6 +97,8 @@ class WebPageIT {
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         wait.pollingEvery(Duration.ofMillis(100));
+        // the page redraws a card when its clip changes: an element found a moment ago may be gone
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     /** The service starts after the browser (per test), so each test opens the page if it is not open yet. */
@@ -225,10 +228,11 @@ class WebPageIT {
         browser.findElement(By.id("token-clear")).click();
         assertEquals(null, js("return sessionStorage.getItem('vibecraft.apiToken');"));
         // a retry without the token is refused and the card says so
-        WebElement card = browser.findElements(By.cssSelector(".clip")).get(0);
-        card.findElement(By.cssSelector("button.retry")).click();
+        String clipId = browser.findElements(By.cssSelector(".clip")).get(0).getAttribute("data-clip");
+        By card = By.cssSelector(".clip[data-clip='" + clipId + "']");
+        browser.findElement(card).findElement(By.cssSelector("button.retry")).click();
         String message = wait.until(d -> {
-            String text = card.findElement(By.cssSelector(".message")).getText();
+            String text = d.findElement(card).findElement(By.cssSelector(".message")).getText();
             return text.startsWith("Retry refused") ? text : null;
         });
         assertTrue(message.contains("401"), message);
