@@ -102,11 +102,12 @@ class CrashRecoveryIT {
             if (counts.analysed == SONGS && counts.total > 0 && counts.completed == counts.total) {
                 break;
             }
-            assertTrue(service.isAlive(), "the service died:\n" + log());
+            assertTrue(service.isAlive(), () -> "the service died:\n" + log());
             Thread.sleep(500);
         }
+        Counts last = counts;
         assertTrue(counts != null && counts.analysed == SONGS && counts.completed == counts.total,
-                "not everything completed: " + counts + "\n" + log());
+                () -> "not everything completed: " + last + "\n" + log());
 
         try (JedisPooled jedis = new JedisPooled(URI.create("redis://127.0.0.1:" + redisPort))) {
             Map<String, Integer> entriesPerJob = new HashMap<>();
@@ -172,7 +173,7 @@ class CrashRecoveryIT {
         starts++;
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < end) {
-            assertTrue(service.isAlive(), "the service exited during start-up:\n" + log());
+            assertTrue(service.isAlive(), () -> "the service exited during start-up:\n" + log());
             try {
                 if (Http.get("http://127.0.0.1:" + port + "/healthz").status() == 200) {
                     return;
@@ -256,10 +257,11 @@ class CrashRecoveryIT {
             if (until.test(c)) {
                 return Map.of("completed", c.completed, "total", c.total);
             }
-            assertTrue(service.isAlive(), "the service died:\n" + log());
+            assertTrue(service.isAlive(), () -> "the service died:\n" + log());
             Thread.sleep(100);
         }
-        throw new AssertionError("the clips never reached the point to interrupt: " + counts(base, ids) + "\n" + log());
+        throw new AssertionError("the clips never reached the point to interrupt: " + counts(base, ids) + " "
+                + Http.get(base + "/api/v1/songs?limit=100").body() + "\n" + log());
     }
 
     private Map<String, String> statuses(String base) {
