@@ -484,7 +484,9 @@ class LoadIT {
     // ------------------------------------------------------------------ service and Redis
 
     private void startService() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(java(), "-Dcom.sun.management.jmxremote.port=" + jmxPort,
+        // a fixed heap ceiling, so the peak shows what the service needs, not what a lazy collector lets pile up
+        ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx" + System.getProperty("load.service-xmx", "1g"),
+                "-Dcom.sun.management.jmxremote.port=" + jmxPort,
                 "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort, "-Dcom.sun.management.jmxremote.host=127.0.0.1",
                 "-Djava.rmi.server.hostname=127.0.0.1", "-Dcom.sun.management.jmxremote.authenticate=false",
                 "-Dcom.sun.management.jmxremote.ssl=false", "-jar", jar().toString())
