@@ -55,8 +55,10 @@ public final class Database {
 
     static String jdbcUrl(String url, Path dbDir) {
         if (!notBlank(url)) {
+            // WRITE_DELAY=0: a commit is written before it is acknowledged (H2's default holds commits
+            // for up to 500 ms, and a killed process lost songs it had answered 201 for)
             return "jdbc:h2:file:" + dbDir.resolve("vibecraft").toAbsolutePath()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         }
         String u = url.trim();
         if (u.startsWith("jdbc:")) {
