@@ -33,8 +33,9 @@ class MetricsTest {
     @BeforeAll
     static void environment() {
         // no clips: the queue gauges must stay at what the test expects
+        // its own key prefix: on a shared Redis (CI's PostgreSQL pass) other tests' jobs stay on the default stream
         TestEnvironment.prepare("metrics", Map.of("vibecraft.worker.enabled", "false",
-                "vibecraft.metrics.cache-sec", "0"));
+                "vibecraft.metrics.cache-sec", "0", "vibecraft.redis.prefix", "metrics-" + System.nanoTime()));
     }
 
     /** One sample line: name, labels, value. */
