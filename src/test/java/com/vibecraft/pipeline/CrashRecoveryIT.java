@@ -171,19 +171,7 @@ class CrashRecoveryIT {
         env.put("VIBECRAFT_ANALYSIS_HEARTBEAT_SEC", "2");
         service = pb.start();
         starts++;
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            assertTrue(service.isAlive(), () -> "the service exited during start-up:\n" + log());
-            try {
-                if (Http.get("http://127.0.0.1:" + port + "/healthz").status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the service did not start in 60 s:\n" + log());
+        Http.awaitHealthy("http://127.0.0.1:" + port, service, Duration.ofSeconds(60), this::log);
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed or acknowledged. */

@@ -38,7 +38,7 @@ class JarSmokeIT {
         Process service = pb.start();
         String base = "http://127.0.0.1:" + port;
         try {
-            awaitHealthy(base, service);
+            Http.awaitHealthy(base, service, Duration.ofSeconds(60), () -> "");
             byte[] wav = TestAudio.wav(TestAudio.abab(22050, System.nanoTime()), 22050);
             Http.Response created = Http.upload(base, "smoke.wav", wav);
             assertEquals(201, created.status(), created.body());
@@ -68,21 +68,5 @@ class JarSmokeIT {
                 .filter(p -> p.info().command().map(c -> c.startsWith(workDir.toString())).orElse(false))
                 .map(p -> p.info().command().orElse("")).toList();
         assertTrue(redis.isEmpty(), "embedded Redis still running: " + redis);
-    }
-
-    private static void awaitHealthy(String base, Process service) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            assertTrue(service.isAlive(), "the service exited during start-up");
-            try {
-                if (Http.get(base + "/healthz").status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the service did not become healthy in 60 s");
     }
 }

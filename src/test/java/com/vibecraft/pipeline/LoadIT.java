@@ -504,19 +504,7 @@ class LoadIT {
         // a per-clip INFO line for thousands of clips would measure the log, not the pipeline
         env.put("VIBECRAFT_LOG_LEVEL", "warn");
         service = pb.start();
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < end) {
-            assertTrue(service.isAlive(), "the service exited during start-up:\n" + log());
-            try {
-                if (Http.get("http://127.0.0.1:" + port + "/healthz").status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the service did not start in 90 s:\n" + log());
+        Http.awaitHealthy("http://127.0.0.1:" + port, service, Duration.ofSeconds(90), this::log);
     }
 
     private void startRedis() throws IOException {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
+import com.vibecraft.pipeline.support.TeeStream;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -64,8 +65,8 @@ class ApiTokenTest {
         // everything the service logs from start-up on (slf4j-simple writes to the current System.err)
         originalErr = System.err;
         originalOut = System.out;
-        System.setErr(new PrintStream(new Tee(originalErr, LOG), true));
-        System.setOut(new PrintStream(new Tee(originalOut, LOG), true));
+        System.setErr(new PrintStream(new TeeStream(originalErr, LOG), true));
+        System.setOut(new PrintStream(new TeeStream(originalOut, LOG), true));
         dataDir = TestEnvironment.prepare("token", Map.of(
                 "vibecraft.api-token", TOKEN,
                 "vibecraft.cors.allowed-origins", ORIGIN + ", http://localhost:5173",
@@ -332,38 +333,6 @@ class ApiTokenTest {
             }
             RESPONSES.append(b).append('\n');
             return b.toString();
-        }
-    }
-
-    /** Writes to two streams: the test output as before, and the buffer the log assertions read. */
-    static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int c) throws IOException {
-            a.write(c);
-            synchronized (b) {
-                b.write(c);
-            }
-        }
-
-        @Override
-        public void write(byte[] bytes, int off, int len) throws IOException {
-            a.write(bytes, off, len);
-            synchronized (b) {
-                b.write(bytes, off, len);
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            a.flush();
         }
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
+import com.vibecraft.pipeline.support.TeeStream;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -217,32 +218,5 @@ class AudjustFallbackTest {
         assertTrue(log.contains("analysed by local"), "the log capture works");
         assertFalse(log.contains(FakeAudjust.KEY), "key in the log");
         assertFalse(log.contains("SIGNATURE123"), "signed storage URL in the log");
-    }
-
-    /** Writes to two streams. */
-    static final class TeeStream extends java.io.OutputStream {
-        private final java.io.OutputStream a;
-        private final java.io.OutputStream b;
-
-        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int c) throws java.io.IOException {
-            a.write(c);
-            synchronized (b) {
-                b.write(c);
-            }
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) throws java.io.IOException {
-            a.write(buf, off, len);
-            synchronized (b) {
-                b.write(buf, off, len);
-            }
-        }
     }
 }

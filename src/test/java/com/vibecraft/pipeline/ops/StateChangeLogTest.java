@@ -9,10 +9,9 @@ import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.audjust.FakeAudjust;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
+import com.vibecraft.pipeline.support.TeeStream;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,7 +45,7 @@ class StateChangeLogTest {
     static void environment() throws Exception {
         audjust = new FakeAudjust();
         originalErr = System.err;
-        System.setErr(new PrintStream(new Tee(originalErr, LOG), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new TeeStream(originalErr, LOG), true, StandardCharsets.UTF_8));
         Map<String, String> props = new HashMap<>();
         props.put("vibecraft.audjust.base-url", audjust.baseUrl());
         props.put("vibecraft.audjust.api-key", FakeAudjust.KEY);
@@ -134,32 +133,5 @@ class StateChangeLogTest {
             Thread.sleep(200);
         }
         throw new AssertionError("clips not completed: " + last);
-    }
-
-    /** Writes to the console and to the capture. */
-    static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final ByteArrayOutputStream b;
-
-        Tee(OutputStream a, ByteArrayOutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int c) throws IOException {
-            a.write(c);
-            synchronized (b) {
-                b.write(c);
-            }
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) throws IOException {
-            a.write(buf, off, len);
-            synchronized (b) {
-                b.write(buf, off, len);
-            }
-        }
     }
 }

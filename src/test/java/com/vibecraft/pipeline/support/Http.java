@@ -139,6 +139,29 @@ public final class Http {
         }
     }
 
+    /**
+     * Waits until a service started as its own process answers {@code GET /healthz} with 200; fails
+     * at once when the process exits, with {@code log} (read only then) in the message.
+     */
+    public static void awaitHealthy(String baseUrl, Process service, Duration timeout,
+                                    java.util.function.Supplier<String> log) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (!service.isAlive()) {
+                throw new AssertionError("the service exited during start-up:\n" + log.get());
+            }
+            try {
+                if (get(baseUrl + "/healthz").status() == 200) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the service did not become healthy in " + timeout.toSeconds() + " s:\n" + log.get());
+    }
+
     /** Polls GET /songs/{id} until its status is one of {@code statuses} or the time runs out. */
     public static JsonNode awaitSong(String baseUrl, String id, Duration timeout, String... statuses) {
         long end = System.nanoTime() + timeout.toNanos();
