@@ -91,7 +91,9 @@ public class ClipWorkerSteps {
             queue.publishResult(ClipResult.failed(job.clipId(), job.jobId(), error));
         }
         String entry = exchange.getProperty(ENTRY_ID, String.class);
-        if (entry != null) {
+        // no job read yet means the worker could not even start it (the database was away): left
+        // unacknowledged, it is reclaimed after the visibility timeout instead of being lost
+        if (entry != null && job != null) {
             queue.ackJob(entry);
         }
     }

@@ -67,6 +67,10 @@ class DatabaseOutageTest {
         props.put("vibecraft.analysis.lease-sec", "4");
         props.put("vibecraft.analysis.heartbeat-sec", "1");
         props.put("vibecraft.clips.relay-poll-ms", "500");
+        // a job a worker took while the database was away stays unacknowledged and is reclaimed after
+        // the visibility timeout: short here, so the test need not wait 5 minutes
+        props.put("vibecraft.clips.visibility-timeout-sec", "5");
+        props.put("vibecraft.clips.reclaim-poll-ms", "500");
         dataDir = TestEnvironment.prepare("db-outage", props);
     }
 
