@@ -148,6 +148,16 @@ public final class SectionInference {
      * @throws IllegalArgumentException if the lengths differ or an energy is not finite
      */
     public List<Section> infer(List<RawSegment> segments, double[] energies) {
+        return infer(segments, energies, false);
+    }
+
+    /**
+     * As {@link #infer(List, double[])}; with {@code keepMaterialChanges}, step 7 merges only
+     * neighbours of the same soft type that are also the same material (label cluster). The local
+     * detector places a boundary only where the music changes, so two neighbours of different
+     * material stay apart even when both are, say, verses or both in the intro's first 15 %.
+     */
+    public List<Section> infer(List<RawSegment> segments, double[] energies, boolean keepMaterialChanges) {
         Objects.requireNonNull(segments, "segments");
         Objects.requireNonNull(energies, "energies");
         if (energies.length != segments.size()) {
@@ -292,7 +302,8 @@ public final class SectionInference {
         int i = 0;
         while (i < segs.size()) {
             int j = i;
-            while (j + 1 < segs.size() && segs.get(j + 1).soft.equals(segs.get(i).soft)) {
+            while (j + 1 < segs.size() && segs.get(j + 1).soft.equals(segs.get(i).soft)
+                    && (!keepMaterialChanges || segs.get(j + 1).cluster == segs.get(j).cluster)) {
                 j++;
             }
             Seg first = segs.get(i);

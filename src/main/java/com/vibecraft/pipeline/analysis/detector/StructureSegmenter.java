@@ -125,21 +125,116 @@ public final class StructureSegmenter {
         } else {
             bounds = classicBoundaries(x, minSectionSec);
         }
+        double[] times = new double[bounds.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = x.unitSec[bounds.get(i)];
+        }
+        if (CLEAR_CHANGES) {
+            double[] contrast = ChangePoints.contrast(f);
+            times = withClearChanges(times, contrast, f.frameRate, minSectionSec, durationSec);
+        }
         // --- labels
-        int[] edges = new int[bounds.size() + 2];
+        int[] edges = new int[times.length + 2];
         edges[0] = 0;
-        for (int i = 0; i < bounds.size(); i++) {
-            edges[i + 1] = bounds.get(i);
+        for (int i = 0; i < times.length; i++) {
+            edges[i + 1] = Math.max(edges[i] + 1, Math.min(n - 1, nearestUnit(x.unitSec, times[i])));
         }
         edges[edges.length - 1] = n;
         int[] cluster = clusterSegments(x.s, edges);
         List<Segment> out = new ArrayList<>();
         for (int i = 0; i + 1 < edges.length; i++) {
-            double a = i == 0 ? 0.0 : x.unitSec[edges[i]];
-            double b = i + 2 == edges.length ? durationSec : x.unitSec[edges[i + 1]];
+            double a = i == 0 ? 0.0 : times[i - 1];
+            double b = i + 2 == edges.length ? durationSec : times[i];
             out.add(new Segment(a, b, cluster[i]));
         }
         return out;
+    }
+
+    static boolean CLEAR_CHANGES = !"off".equals(System.getProperty("vibecraft.exp.clear"));
+    /** Contrast ({@link ChangePoints}) at which a change of sound is a section boundary by itself. */
+    static double CLEAR_CONTRAST = Double.parseDouble(System.getProperty("vibecraft.exp.clearT", "4.0"));
+    /** Contrast of a peak that a nearby boundary is moved onto (the change is where the sound changes). */
+    static double SNAP_CONTRAST = Double.parseDouble(System.getProperty("vibecraft.exp.snapT", "2.0"));
+    static double SNAP_SEC = Double.parseDouble(System.getProperty("vibecraft.exp.snapSec", "2.0"));
+
+    /**
+     * Adds the clear changes of sound to the boundaries found on the beat grid: a clear change
+     * replaces the boundaries within the minimum section length of it (it is where the sound changes;
+     * those are its imprecise copies or too close to it), and any other boundary moves onto a
+     * contrast peak within {@link #SNAP_SEC} when there is one.
+     */
+    static double[] withClearChanges(double[] times, double[] contrast, double frameRate, double minSec,
+                                     double durationSec) {
+        List<ChangePoints.Change> peaks = ChangePoints.peaks(contrast, frameRate, Math.min(SNAP_CONTRAST, CLEAR_CONTRAST));
+        List<ChangePoints.Change> clear = new ArrayList<>();
+        List<ChangePoints.Change> byStrength = new ArrayList<>(peaks);
+        byStrength.sort((a, b) -> Double.compare(b.contrast(), a.contrast()));
+        for (ChangePoints.Change c : byStrength) {
+            if (c.contrast() < CLEAR_CONTRAST || c.sec() < minSec || durationSec - c.sec() < minSec) {
+                continue;
+            }
+            boolean free = true;
+            for (ChangePoints.Change o : clear) {
+                if (Math.abs(o.sec() - c.sec()) < minSec) {
+                    free = false;
+                    break;
+                }
+            }
+            if (free) {
+                clear.add(c);
+            }
+        }
+        List<Double> out = new ArrayList<>();
+        for (ChangePoints.Change c : clear) {
+            out.add(c.sec());
+        }
+        for (double t : times) {
+            boolean nearClear = false;
+            for (ChangePoints.Change c : clear) {
+                if (Math.abs(c.sec() - t) < minSec) {
+                    nearClear = true;
+                    break;
+                }
+            }
+            if (nearClear) {
+                continue;
+            }
+            double best = t;
+            double bestC = 0;
+            for (ChangePoints.Change p : peaks) {
+                if (p.contrast() >= SNAP_CONTRAST && Math.abs(p.sec() - t) <= SNAP_SEC && p.contrast() > bestC) {
+                    best = p.sec();
+                    bestC = p.contrast();
+                }
+            }
+            out.add(best);
+        }
+        out.sort(Double::compare);
+        // keep every section at least minSec long: drop the later of two boundaries too close
+        List<Double> kept = new ArrayList<>();
+        for (double t : out) {
+            if (t >= minSec * 0.5 && durationSec - t >= minSec * 0.5
+                    && (kept.isEmpty() || t - kept.get(kept.size() - 1) >= minSec * 0.5)) {
+                kept.add(t);
+            }
+        }
+        return kept.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static int nearestUnit(double[] unitSec, double t) {
+        int i = Arrays.binarySearch(unitSec, t);
+        if (i >= 0) {
+            return i;
+        }
+        int hi = -i - 1;
+        int lo = hi - 1;
+        if (hi >= unitSec.length) {
+            return lo;
+        }
+        if (lo < 0) {
+            return hi;
+        }
+        return t - unitSec[lo] <= unitSec[hi] - t ? lo : hi;
     }
 
     /** Novelty peak picking, bar snapping and bar refinement (the choice without a model). */
