@@ -5,6 +5,7 @@ import com.vibecraft.pipeline.analysis.battery.SongSynth.Drums;
 import com.vibecraft.pipeline.analysis.battery.SongSynth.Part;
 import com.vibecraft.pipeline.analysis.battery.SongSynth.Timbre;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -81,14 +82,17 @@ public final class GeneralisationBattery {
     static final Map<Character, Arrangement> FULL = Map.of('A', VERSE, 'B', CHORUS, 'C', BRIDGE, 'I', PAD_INTRO,
             'X', BREAK);
 
-    private static List<BatterySong> cache;
+    /** Softly held: the battery is about 350 MB of samples, which the test JVM may take back between tests. */
+    private static SoftReference<List<BatterySong>> cache = new SoftReference<>(null);
 
-    /** The battery (generated once per JVM; about 45 songs, 45–150 s each). */
+    /** The battery (48 songs, 45–150 s each; about 1.5 s to generate, kept while memory allows). */
     public static synchronized List<BatterySong> songs() {
-        if (cache == null) {
-            cache = Collections.unmodifiableList(build());
+        List<BatterySong> songs = cache.get();
+        if (songs == null) {
+            songs = Collections.unmodifiableList(build());
+            cache = new SoftReference<>(songs);
         }
-        return cache;
+        return songs;
     }
 
     private static List<BatterySong> build() {

@@ -4,6 +4,7 @@ import com.vibecraft.pipeline.analysis.DetectorResult;
 import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.audio.AudioKind;
 import com.vibecraft.pipeline.audio.DecodedAudio;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintStream;
@@ -38,22 +39,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GeneralisationBatteryTest {
 
-    // ---- thresholds: a little below today's measurement (the issue's goal in brackets) ----
+    // ---- thresholds: a little below what the detector measured on 2026-12-06 (the issue's goal in brackets) ----
 
-    /** Share of truth boundaries hit within ±0.5 s, shipped model. Measured 0.xx. (Goal ≈ 1.) */
-    static final double MODEL_HIT05_MIN = 0.0;
-    /** Share of truth boundaries hit within ±3 s, shipped model. Measured 0.xx. */
-    static final double MODEL_HIT3_MIN = 0.0;
-    /** Precision: estimated boundaries within ±0.5 s of a truth boundary, shipped model. Measured 0.xx. */
-    static final double MODEL_PRECISION05_MIN = 0.0;
-    /** Share of truth-segment pairs grouped right (same letter ⇔ same label), shipped model. Measured 0.xx. (Goal 1.) */
-    static final double MODEL_PAIRS_MIN = 0.0;
+    /** Share of truth boundaries hit within ±0.5 s, shipped model. Measured 0.753 (125/166). (Goal ≈ 1.) */
+    static final double MODEL_HIT05_MIN = 0.72;
+    /** Share of truth boundaries hit within ±3 s, shipped model. Measured 0.892 (148/166). */
+    static final double MODEL_HIT3_MIN = 0.86;
+    /** Precision: share of estimated boundaries within ±0.5 s of a truth boundary, shipped model. Measured 0.601 (125/208). */
+    static final double MODEL_PRECISION05_MIN = 0.57;
+    /** Share of truth-segment pairs grouped right (same letter ⇔ same label), shipped model. Measured 0.829. (Goal 1.) */
+    static final double MODEL_PAIRS_MIN = 0.80;
+    /** Share of songs with every boundary within ±0.5 s, shipped model. Measured 0.625 (30/48). (Goal ≥ .95.) */
+    static final double MODEL_SONGS_ALL_HIT05_MIN = 0.58;
 
-    /** The same four without the boundary model (novelty peak picking). Measured 0.xx / 0.xx / 0.xx / 0.xx. */
-    static final double NOVELTY_HIT05_MIN = 0.0;
-    static final double NOVELTY_HIT3_MIN = 0.0;
-    static final double NOVELTY_PRECISION05_MIN = 0.0;
-    static final double NOVELTY_PAIRS_MIN = 0.0;
+    /** Without the boundary model (novelty peak picking). Measured 0.759 (126/166). */
+    static final double NOVELTY_HIT05_MIN = 0.72;
+    /** Measured 0.928 (154/166). */
+    static final double NOVELTY_HIT3_MIN = 0.90;
+    /** Measured 0.508 (126/248). */
+    static final double NOVELTY_PRECISION05_MIN = 0.47;
+    /** Measured 0.857. */
+    static final double NOVELTY_PAIRS_MIN = 0.82;
+    /** Measured 0.479 (23/48). */
+    static final double NOVELTY_SONGS_ALL_HIT05_MIN = 0.43;
 
     /** Totals of one detector over the battery. */
     record Totals(int songs, int truth, int est, int hits05, int hits3, int pairs, int pairsRight, int perfect,
@@ -73,6 +81,11 @@ class GeneralisationBatteryTest {
 
         double precision3() {
             return est == 0 ? 1 : hits3 / (double) est;
+        }
+
+        /** Share of songs whose every truth boundary is hit within ±0.5 s. */
+        double songsAllHit05() {
+            return songs == 0 ? 1 : allHit05 / (double) songs;
         }
 
         double pairAccuracy() {
@@ -170,6 +183,7 @@ class GeneralisationBatteryTest {
         assertTrue(t.hit3() >= MODEL_HIT3_MIN, "hit ±3 s " + t.hit3());
         assertTrue(t.precision05() >= MODEL_PRECISION05_MIN, "precision ±0.5 s " + t.precision05());
         assertTrue(t.pairAccuracy() >= MODEL_PAIRS_MIN, "pairs right " + t.pairAccuracy());
+        assertTrue(t.songsAllHit05() >= MODEL_SONGS_ALL_HIT05_MIN, "songs all hit ±0.5 s " + t.songsAllHit05());
     }
 
     @Test
@@ -180,6 +194,38 @@ class GeneralisationBatteryTest {
         assertTrue(t.hit3() >= NOVELTY_HIT3_MIN, "hit ±3 s " + t.hit3());
         assertTrue(t.precision05() >= NOVELTY_PRECISION05_MIN, "precision ±0.5 s " + t.precision05());
         assertTrue(t.pairAccuracy() >= NOVELTY_PAIRS_MIN, "pairs right " + t.pairAccuracy());
+        assertTrue(t.songsAllHit05() >= NOVELTY_SONGS_ALL_HIT05_MIN, "songs all hit ±0.5 s " + t.songsAllHit05());
+    }
+
+    /**
+     * The issue's goal itself, with the shipped model: every boundary within ±0.5 s in ≥ 95 % of
+     * the songs and every pair of truth segments grouped right. Enable when the detector gets there.
+     */
+    @Test
+    @Disabled("the issue's goal; today 30/48 songs have every boundary within ±0.5 s and 0.829 of the pairs are right")
+    void issueGoal() {
+        Totals t = run(new LocalStructureDetector(), "model on (goal)", GeneralisationBattery.songs(), System.out);
+        assertTrue(t.songsAllHit05() >= 0.95, "songs all hit ±0.5 s " + t.songsAllHit05());
+        assertTrue(t.pairAccuracy() >= 0.999, "pairs right " + t.pairAccuracy());
+    }
+
+    /**
+     * The issue's textbook example (A soft minor chords, B loud major chords with a kick on every
+     * beat, 120 BPM, parts of 15/16/20/30 s), with the shipped model: every boundary within ±0.5 s,
+     * no other boundary, A and B in two groups.
+     */
+    @Test
+    @Disabled("fails today: 15 s parts -> [14.0 46.0] grouped aaab; 20 s -> 22.0 for 20 and 4 extra; 30 s -> 32.0 for 30 and 3 extra")
+    void issueTextbookCases() {
+        LocalStructureDetector det = new LocalStructureDetector();
+        for (BatterySong s : GeneralisationBattery.songs()) {
+            if (!s.tests().contains("textbook")) {
+                continue;
+            }
+            BatteryScore sc = BatteryScore.of(s, det.detect(audio(s)).segments());
+            assertTrue(sc.perfect() && sc.pairsRight() == sc.pairs(), s.name() + ": truth " + secs(s.truth())
+                    + ", estimate " + secs(sc.est()) + ", groups " + sc.labelLetters());
+        }
     }
 
     /** The report: {@code [on|off|both] [name-filter]}. */
