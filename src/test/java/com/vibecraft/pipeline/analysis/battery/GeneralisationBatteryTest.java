@@ -7,7 +7,10 @@ import com.vibecraft.pipeline.audio.DecodedAudio;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
+import com.vibecraft.pipeline.analysis.RawSegment;
+
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,15 +30,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the constants), so the test passes now and fails when a change loses ground; raise them as the
  * detector improves.
  *
- * <p>As a report without assertions (from the project directory, after {@code mvn -B -q
- * test-compile}):
+ * <p>As a report without assertions, from the project directory:
  * <pre>
- * mvn -B -q dependency:build-classpath -Dmdep.outputFile=cp.txt
- * java -cp target/test-classes:target/classes:$(cat cp.txt) \
+ * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
  *     com.vibecraft.pipeline.analysis.battery.GeneralisationBatteryTest [on|off|both] [name-filter]
  * </pre>
  * ({@code on} = shipped boundary model, {@code off} = novelty peak picking alone; default both;
- * the optional filter keeps songs whose name contains it.)
+ * the optional filter keeps songs whose name contains it.) Columns: {@code n} truth boundaries,
+ * {@code h.5}/{@code h3} hits within ±0.5 s / ±3 s, {@code FA} estimates with no truth boundary
+ * within ±0.5 s, {@code truth} the part letters, {@code groups} the detector's group of each truth
+ * segment (the label covering most of it, as letters in order of appearance), {@code pairs} truth
+ * segment pairs grouped right, then the truth boundaries and the estimated segment starts, each
+ * with its group letter (the first segment is group a).
  */
 class GeneralisationBatteryTest {
 
@@ -119,7 +126,7 @@ class GeneralisationBatteryTest {
     static Totals run(LocalStructureDetector det, String title, List<BatterySong> songs, PrintStream out) {
         out.println("=== " + title + " ===");
         out.printf(Locale.ROOT, "%-58s %4s %6s %6s %3s  %-9s %-9s %5s  %s%n", "song", "n", "h.5", "h3", "FA",
-                "truth", "groups", "pairs", "truth bounds -> estimate (s)");
+                "truth", "groups", "pairs", "truth bounds -> estimated segment starts+group (s)");
         Totals total = Totals.zero();
         Map<String, Totals> byTag = new TreeMap<>();
         long cpu0 = System.nanoTime();
@@ -133,7 +140,7 @@ class GeneralisationBatteryTest {
             out.printf(Locale.ROOT, "%-58s %4d %3d/%-2d %3d/%-2d %3d  %-9s %-9s %2d/%-2d  %s -> %s  (bpm %.1f)%n",
                     s.name(), sc.truthCount(), sc.hits05(), sc.truthCount(), sc.hits3(), sc.truthCount(),
                     sc.falseAlarms05(), s.letters(), sc.labelLetters(), sc.pairsRight(), sc.pairs(),
-                    secs(s.truth()), secs(sc.est()), r.bpm());
+                    secs(s.truth()), segs(r.segments()), r.bpm());
         }
         double sec = (System.nanoTime() - cpu0) / 1e9;
         out.println("--- per tag (" + title + ")");
@@ -148,6 +155,25 @@ class GeneralisationBatteryTest {
         return new Totals(a.songs() + b.songs(), a.truth() + b.truth(), a.est() + b.est(), a.hits05() + b.hits05(),
                 a.hits3() + b.hits3(), a.pairs() + b.pairs(), a.pairsRight() + b.pairsRight(),
                 a.perfect() + b.perfect(), a.allHit05() + b.allHit05(), a.cpuSec() + b.cpuSec());
+    }
+
+    /** Inner segment starts with the detector's group as a letter (first group = a), e.g. "[16.0b 32.0a]". */
+    static String segs(List<RawSegment> segments) {
+        List<Integer> seen = new ArrayList<>();
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < segments.size(); i++) {
+            RawSegment g = segments.get(i);
+            int k = seen.indexOf(g.label());
+            if (k < 0) {
+                seen.add(g.label());
+                k = seen.size() - 1;
+            }
+            if (i > 0) {
+                sb.append(i > 1 ? " " : "").append(String.format(Locale.ROOT, "%.1f", g.startMs() / 1000.0))
+                        .append((char) ('a' + k));
+            }
+        }
+        return sb.append(']').toString();
     }
 
     private static String secs(double[] v) {
