@@ -1,0 +1,273 @@
+package com.vibecraft.pipeline.analysis.battery;
+
+import com.vibecraft.pipeline.analysis.DetectorResult;
+import com.vibecraft.pipeline.analysis.LocalStructureDetector;
+import com.vibecraft.pipeline.audio.AudioKind;
+import com.vibecraft.pipeline.audio.DecodedAudio;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import com.vibecraft.pipeline.analysis.RawSegment;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The generalisation battery ({@link GeneralisationBattery}) against the local structure detector,
+ * with the shipped boundary model and without it: a per-song table (truth and estimated
+ * boundaries, hits within ±0.5 s / ±3 s, truth letters against the detector's groups) and
+ * totals, per tag and overall.
+ *
+ * <p>The issue's goal: every boundary within ±0.5 s in ≥ 95 % of cases and repeated parts in one
+ * repetition group. The assertions below sit a little under what today's detector measures (see
+ * the constants), so the test passes now and fails when a change loses ground; raise them as the
+ * detector improves.
+ *
+ * <p>As a report without assertions, from the project directory:
+ * <pre>
+ * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
+ *     com.vibecraft.pipeline.analysis.battery.GeneralisationBatteryTest [on|off|both] [name-filter]
+ * </pre>
+ * ({@code on} = shipped boundary model, {@code off} = novelty peak picking alone; default both;
+ * the optional filter keeps songs whose name contains it.) Columns: {@code n} truth boundaries,
+ * {@code h.5}/{@code h3} hits within ±0.5 s / ±3 s, {@code FA} estimates with no truth boundary
+ * within ±0.5 s, {@code truth} the part letters, {@code groups} the detector's group of each truth
+ * segment (the label covering most of it, as letters in order of appearance), {@code pairs} truth
+ * segment pairs grouped right, then the truth boundaries and the estimated segment starts, each
+ * with its group letter (the first segment is group a).
+ */
+class GeneralisationBatteryTest {
+
+    // ---- thresholds: a little below what the detector measured on 2026-12-06 (the issue's goal in brackets) ----
+
+    /** Share of truth boundaries hit within ±0.5 s, shipped model. Measured 0.753 (125/166). (Goal ≈ 1.) */
+    static final double MODEL_HIT05_MIN = 0.72;
+    /** Share of truth boundaries hit within ±3 s, shipped model. Measured 0.892 (148/166). */
+    static final double MODEL_HIT3_MIN = 0.86;
+    /** Precision: share of estimated boundaries within ±0.5 s of a truth boundary, shipped model. Measured 0.601 (125/208). */
+    static final double MODEL_PRECISION05_MIN = 0.57;
+    /** Share of truth-segment pairs grouped right (same letter ⇔ same label), shipped model. Measured 0.829. (Goal 1.) */
+    static final double MODEL_PAIRS_MIN = 0.80;
+    /** Share of songs with every boundary within ±0.5 s, shipped model. Measured 0.625 (30/48). (Goal ≥ .95.) */
+    static final double MODEL_SONGS_ALL_HIT05_MIN = 0.58;
+
+    /** Without the boundary model (novelty peak picking). Measured 0.759 (126/166). */
+    static final double NOVELTY_HIT05_MIN = 0.72;
+    /** Measured 0.928 (154/166). */
+    static final double NOVELTY_HIT3_MIN = 0.90;
+    /** Measured 0.508 (126/248). */
+    static final double NOVELTY_PRECISION05_MIN = 0.47;
+    /** Measured 0.857. */
+    static final double NOVELTY_PAIRS_MIN = 0.82;
+    /** Measured 0.479 (23/48). */
+    static final double NOVELTY_SONGS_ALL_HIT05_MIN = 0.43;
+
+    /** Totals of one detector over the battery. */
+    record Totals(int songs, int truth, int est, int hits05, int hits3, int pairs, int pairsRight, int perfect,
+                  int allHit05, double cpuSec) {
+
+        double hit05() {
+            return truth == 0 ? 1 : hits05 / (double) truth;
+        }
+
+        double hit3() {
+            return truth == 0 ? 1 : hits3 / (double) truth;
+        }
+
+        double precision05() {
+            return est == 0 ? 1 : hits05 / (double) est;
+        }
+
+        double precision3() {
+            return est == 0 ? 1 : hits3 / (double) est;
+        }
+
+        /** Share of songs whose every truth boundary is hit within ±0.5 s. */
+        double songsAllHit05() {
+            return songs == 0 ? 1 : allHit05 / (double) songs;
+        }
+
+        double pairAccuracy() {
+            return pairs == 0 ? 1 : pairsRight / (double) pairs;
+        }
+
+        Totals plus(BatteryScore s) {
+            return new Totals(songs + 1, truth + s.truthCount(), est + s.est().length, hits05 + s.hits05(),
+                    hits3 + s.hits3(), pairs + s.pairs(), pairsRight + s.pairsRight(), perfect + (s.perfect() ? 1 : 0),
+                    allHit05 + (s.hits05() == s.truthCount() ? 1 : 0), cpuSec);
+        }
+
+        static Totals zero() {
+            return new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
+        String line() {
+            return String.format(Locale.ROOT,
+                    "songs %d  boundaries %d  estimated %d | hit ±0.5s %.3f  ±3s %.3f | precision ±0.5s %.3f  ±3s %.3f"
+                            + " | pairs right %.3f | songs with every boundary ±0.5s %d/%d (%.0f%%), also no false alarm %d",
+                    songs, truth, est, hit05(), hit3(), precision05(), precision3(), pairAccuracy(), allHit05, songs,
+                    100.0 * allHit05 / Math.max(1, songs), perfect);
+        }
+    }
+
+    static DecodedAudio audio(BatterySong s) {
+        return new DecodedAudio(s.samples(), SongSynth.SR, AudioKind.WAV);
+    }
+
+    /** Runs {@code det} over {@code songs}, printing the per-song table, per-tag totals and totals. */
+    static Totals run(LocalStructureDetector det, String title, List<BatterySong> songs, PrintStream out) {
+        out.println("=== " + title + " ===");
+        out.printf(Locale.ROOT, "%-58s %4s %6s %6s %3s  %-9s %-9s %5s  %s%n", "song", "n", "h.5", "h3", "FA",
+                "truth", "groups", "pairs", "truth bounds -> estimated segment starts+group (s)");
+        Totals total = Totals.zero();
+        Map<String, Totals> byTag = new TreeMap<>();
+        long cpu0 = System.nanoTime();
+        for (BatterySong s : songs) {
+            DetectorResult r = det.detect(audio(s));
+            BatteryScore sc = BatteryScore.of(s, r.segments());
+            total = total.plus(sc);
+            for (String tag : s.tests().split(" ")) {
+                byTag.merge(tag, Totals.zero().plus(sc), GeneralisationBatteryTest::sum);
+            }
+            out.printf(Locale.ROOT, "%-58s %4d %3d/%-2d %3d/%-2d %3d  %-9s %-9s %2d/%-2d  %s -> %s  (bpm %.1f)%n",
+                    s.name(), sc.truthCount(), sc.hits05(), sc.truthCount(), sc.hits3(), sc.truthCount(),
+                    sc.falseAlarms05(), s.letters(), sc.labelLetters(), sc.pairsRight(), sc.pairs(),
+                    secs(s.truth()), segs(r.segments()), r.bpm());
+        }
+        double sec = (System.nanoTime() - cpu0) / 1e9;
+        out.println("--- per tag (" + title + ")");
+        byTag.forEach((tag, t) -> out.printf(Locale.ROOT, "  %-14s %s%n", tag, t.line()));
+        total = new Totals(total.songs(), total.truth(), total.est(), total.hits05(), total.hits3(), total.pairs(),
+                total.pairsRight(), total.perfect(), total.allHit05(), sec);
+        out.printf(Locale.ROOT, "TOTAL %s: %s | detection %.1f s%n%n", title, total.line(), sec);
+        return total;
+    }
+
+    private static Totals sum(Totals a, Totals b) {
+        return new Totals(a.songs() + b.songs(), a.truth() + b.truth(), a.est() + b.est(), a.hits05() + b.hits05(),
+                a.hits3() + b.hits3(), a.pairs() + b.pairs(), a.pairsRight() + b.pairsRight(),
+                a.perfect() + b.perfect(), a.allHit05() + b.allHit05(), a.cpuSec() + b.cpuSec());
+    }
+
+    /** Inner segment starts with the detector's group as a letter (first group = a), e.g. "[16.0b 32.0a]". */
+    static String segs(List<RawSegment> segments) {
+        List<Integer> seen = new ArrayList<>();
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < segments.size(); i++) {
+            RawSegment g = segments.get(i);
+            int k = seen.indexOf(g.label());
+            if (k < 0) {
+                seen.add(g.label());
+                k = seen.size() - 1;
+            }
+            if (i > 0) {
+                sb.append(i > 1 ? " " : "").append(String.format(Locale.ROOT, "%.1f", g.startMs() / 1000.0))
+                        .append((char) ('a' + k));
+            }
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String secs(double[] v) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            sb.append(i > 0 ? " " : "").append(String.format(Locale.ROOT, "%.1f", v[i]));
+        }
+        return sb.append(']').toString();
+    }
+
+    @Test
+    void batteryIsWideEnough() {
+        List<BatterySong> songs = GeneralisationBattery.songs();
+        assertTrue(songs.size() >= 40, "songs: " + songs.size());
+        for (BatterySong s : songs) {
+            assertTrue(s.durationSec() >= 45 && s.durationSec() <= 150.5, s.name() + " lasts " + s.durationSec());
+            double prev = 0;
+            for (double b : s.truth()) {
+                assertTrue(b - prev >= 7.99, s.name() + ": a part shorter than 8 s at " + b);
+                prev = b;
+            }
+        }
+        for (String tag : List.of("textbook", "form", "tempo", "length", "off-bar", "harmony-only", "timbre-only",
+                "drums-only", "loudness", "no-beat", "break", "tempo-change")) {
+            assertTrue(songs.stream().anyMatch(s -> Arrays.asList(s.tests().split(" ")).contains(tag)), tag);
+        }
+    }
+
+    @Test
+    void shippedBoundaryModel() {
+        Totals t = run(new LocalStructureDetector(), "model on", GeneralisationBattery.songs(), System.out);
+        assertTrue(t.hit05() >= MODEL_HIT05_MIN, "hit ±0.5 s " + t.hit05());
+        assertTrue(t.hit3() >= MODEL_HIT3_MIN, "hit ±3 s " + t.hit3());
+        assertTrue(t.precision05() >= MODEL_PRECISION05_MIN, "precision ±0.5 s " + t.precision05());
+        assertTrue(t.pairAccuracy() >= MODEL_PAIRS_MIN, "pairs right " + t.pairAccuracy());
+        assertTrue(t.songsAllHit05() >= MODEL_SONGS_ALL_HIT05_MIN, "songs all hit ±0.5 s " + t.songsAllHit05());
+    }
+
+    @Test
+    void noveltyPeakPickingAlone() {
+        Totals t = run(new LocalStructureDetector(LocalStructureDetector.DEFAULT_MIN_SECTION_SEC, null), "model off",
+                GeneralisationBattery.songs(), System.out);
+        assertTrue(t.hit05() >= NOVELTY_HIT05_MIN, "hit ±0.5 s " + t.hit05());
+        assertTrue(t.hit3() >= NOVELTY_HIT3_MIN, "hit ±3 s " + t.hit3());
+        assertTrue(t.precision05() >= NOVELTY_PRECISION05_MIN, "precision ±0.5 s " + t.precision05());
+        assertTrue(t.pairAccuracy() >= NOVELTY_PAIRS_MIN, "pairs right " + t.pairAccuracy());
+        assertTrue(t.songsAllHit05() >= NOVELTY_SONGS_ALL_HIT05_MIN, "songs all hit ±0.5 s " + t.songsAllHit05());
+    }
+
+    /**
+     * The issue's goal itself, with the shipped model: every boundary within ±0.5 s in ≥ 95 % of
+     * the songs and every pair of truth segments grouped right. Enable when the detector gets there.
+     */
+    @Test
+    @Disabled("the issue's goal; today 30/48 songs have every boundary within ±0.5 s and 0.829 of the pairs are right")
+    void issueGoal() {
+        Totals t = run(new LocalStructureDetector(), "model on (goal)", GeneralisationBattery.songs(), System.out);
+        assertTrue(t.songsAllHit05() >= 0.95, "songs all hit ±0.5 s " + t.songsAllHit05());
+        assertTrue(t.pairAccuracy() >= 0.999, "pairs right " + t.pairAccuracy());
+    }
+
+    /**
+     * The issue's textbook example (A soft minor chords, B loud major chords with a kick on every
+     * beat, 120 BPM, parts of 15/16/20/30 s), with the shipped model: every boundary within ±0.5 s,
+     * no other boundary, A and B in two groups.
+     */
+    @Test
+    @Disabled("fails today: 15 s parts -> [14.0 46.0] grouped aaab; 20 s -> 22.0 for 20 and 4 extra; 30 s -> 32.0 for 30 and 3 extra")
+    void issueTextbookCases() {
+        LocalStructureDetector det = new LocalStructureDetector();
+        for (BatterySong s : GeneralisationBattery.songs()) {
+            if (!s.tests().contains("textbook")) {
+                continue;
+            }
+            BatteryScore sc = BatteryScore.of(s, det.detect(audio(s)).segments());
+            assertTrue(sc.perfect() && sc.pairsRight() == sc.pairs(), s.name() + ": truth " + secs(s.truth())
+                    + ", estimate " + secs(sc.est()) + ", groups " + sc.labelLetters());
+        }
+    }
+
+    /** The report: {@code [on|off|both] [name-filter]}. */
+    public static void main(String[] args) {
+        String which = args.length > 0 ? args[0] : "both";
+        String filter = args.length > 1 ? args[1] : "";
+        long t0 = System.nanoTime();
+        List<BatterySong> songs = GeneralisationBattery.songs().stream().filter(s -> s.name().contains(filter))
+                .toList();
+        System.out.printf(Locale.ROOT, "%d songs generated in %.1f s%n%n", songs.size(), (System.nanoTime() - t0) / 1e9);
+        if (!which.equals("off")) {
+            run(new LocalStructureDetector(), "model on", songs, System.out);
+        }
+        if (!which.equals("on")) {
+            run(new LocalStructureDetector(LocalStructureDetector.DEFAULT_MIN_SECTION_SEC, null), "model off", songs,
+                    System.out);
+        }
+    }
+}
