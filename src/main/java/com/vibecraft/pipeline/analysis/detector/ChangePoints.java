@@ -4,20 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Clear changes of sound: moments where the timbre, the loudness or the rhythmic density before
- * and after differ far more than they vary within either side, found at frame resolution (about
- * 23 ms) whatever the beat and bar grid.
+ * Clear changes of sound: moments where the timbre, the loudness, the spectrum's balance or the
+ * rhythm before and after differ far more than they vary within either side, found at frame
+ * resolution (about 23 ms) whatever the beat and bar grid.
  *
- * <p>Per frame: MFCC 1–12 (timbre), MFCC 0 (loudness), the onset strength and the bass onset
- * strength averaged over the past half second (how busy the rhythm is), each z-scored over the song so
- * that the level of the recording and the codec's bandwidth cancel out. For a time t and a window
- * W, the contrast of a group of features is the mean over its dimensions of
- * (mean after − mean before)² / (mean within-side variance + floor): a two-sample statistic, large
- * only when the whole window after t sounds unlike the whole window before it. A chord loop or a
- * drum pattern inside a part varies within each side as much as across, so it stays low. The
- * contrast of t is the largest of the three groups (a part may change only its drums or only its
- * loudness), taken as the smaller over two window lengths, so a change must hold on both sides for
- * a few seconds.
+ * <p>Per frame: MFCC 1–12 (timbre), MFCC 0 (loudness), the log energy of 8 broad bands, and the
+ * onset and bass-onset strength, each z-scored over the song (the analysis also runs at one
+ * reference level, {@link SpectralFeatures#REFERENCE_RMS_DB}, so the recording's level cancels out).
+ * For a time t and a window W, the contrast of a group of features is the mean over its dimensions
+ * of (mean after − mean before)² / (variance between successive half-second blocks within the
+ * sides + floor): a two-sample statistic, large only when the whole window after t sounds unlike
+ * the whole window before it. A chord loop or a drum pattern inside a part varies from block to
+ * block as much as across t, so it stays low; the means of raw frames keep the peak on the first
+ * frame of the new sound. The contrast of t is the largest over the groups (a part may change only
+ * its loudness or only its sound), taken as the smaller over two window lengths, so a change must
+ * hold on both sides for several seconds.
  *
  * <p>Harmony is deliberately absent: inside a part chords change every bar or two, so a change of
  * chords alone is a matter of repetition structure ({@link StructureSegmenter}), not of contrast.
@@ -31,8 +32,8 @@ public final class ChangePoints {
     /** Window lengths (each side), seconds. */
     static final double SHORT_SEC = 3.0;
     static final double LONG_SEC = 6.0;
-    /** Rhythm density: onset strength averaged over this many seconds. */
-    static final double RHYTHM_SEC = Double.parseDouble(System.getProperty("vibecraft.exp.rhythm", "0.25"));
+    /** Within a side, the sound's variation is measured between successive blocks of this length. */
+    static final double BLOCK_SEC = 0.5;
     /** Variance floor (z-units²): steady generated tones have almost no variance. */
     static final double VAR_FLOOR = 0.05;
 
@@ -47,16 +48,15 @@ public final class ChangePoints {
             return out;
         }
         double[][] x = frameFeatures(f);
-        int[][] groups = {range(0, 12), {12}, {13, 14}};
+        int[][] groups = GROUPS;
         int ws = Math.max(2, (int) Math.round(SHORT_SEC * f.frameRate));
         int wl = Math.max(ws + 1, (int) Math.round(LONG_SEC * f.frameRate));
-        double[][] c1 = prefix(x, false);
-        double[][] c2 = prefix(x, true);
+        int block = Math.max(1, (int) Math.round(BLOCK_SEC * f.frameRate));
+        double[][] c1 = prefix(x);
         for (int t = ws; t + ws <= n; t++) {
-            double a = groupContrast(c1, c2, groups, t, ws, n);
-            double b = t >= wl && t + wl <= n ? groupContrast(c1, c2, groups, t, wl, n)
-                    : groupContrast(c1, c2, groups, t, Math.min(t, n - t), n);
-            out[t] = Math.min(a, b);
+            double a = groupContrast(c1, groups, t, ws, block);
+            int w2 = t >= wl && t + wl <= n ? wl : Math.min(t, n - t);
+            out[t] = Math.min(a, groupContrast(c1, groups, t, w2, block));
         }
         return out;
     }
@@ -86,21 +86,62 @@ public final class ChangePoints {
         return out;
     }
 
-    private static double groupContrast(double[][] c1, double[][] c2, int[][] groups, int t, int w, int n) {
+    /**
+     * Contrast between whole segments (same statistic as {@link #contrast}, each segment one
+     * side): entry [a][b] for the segments between successive {@code edgesSec} (first 0, last the
+     * duration).
+     */
+    public static double[][] segmentContrast(SpectralFeatures f, double[] edgesSec) {
+        int k = edgesSec.length - 1;
+        double[][] out = new double[k][k];
+        int n = f.nFrames;
+        if (n < 8 || k < 2) {
+            return out;
+        }
+        double[][] c1 = prefix(frameFeatures(f));
+        int[][] groups = GROUPS;
+        int block = Math.max(1, (int) Math.round(BLOCK_SEC * f.frameRate));
+        int[] fr = new int[k + 1];
+        for (int i = 0; i <= k; i++) {
+            fr[i] = Math.max(0, Math.min(n, (int) Math.round(edgesSec[i] * f.frameRate)));
+        }
+        for (int a = 0; a < k; a++) {
+            for (int b = a + 1; b < k; b++) {
+                if (fr[a + 1] - fr[a] < block || fr[b + 1] - fr[b] < block) {
+                    continue;
+                }
+                double best = 0;
+                for (int[] g : groups) {
+                    double acc = 0;
+                    for (int d : g) {
+                        double[] c = c1[d];
+                        double ma = (c[fr[a + 1]] - c[fr[a]]) / (fr[a + 1] - fr[a]);
+                        double mb = (c[fr[b + 1]] - c[fr[b]]) / (fr[b + 1] - fr[b]);
+                        double va = blockVariance(c, fr[a], fr[a + 1], block, ma);
+                        double vb = blockVariance(c, fr[b], fr[b + 1], block, mb);
+                        acc += (ma - mb) * (ma - mb) / (0.5 * (va + vb) + VAR_FLOOR);
+                    }
+                    best = Math.max(best, acc / g.length);
+                }
+                out[a][b] = best;
+                out[b][a] = best;
+            }
+        }
+        return out;
+    }
+
+    private static double groupContrast(double[][] c1, int[][] groups, int t, int w, int block) {
         int a0 = t - w;
         int b1 = t + w;
         double best = 0;
         for (int[] g : groups) {
             double acc = 0;
             for (int d : g) {
-                double sb = c1[d][t] - c1[d][a0];
-                double sa = c1[d][b1] - c1[d][t];
-                double qb = c2[d][t] - c2[d][a0];
-                double qa = c2[d][b1] - c2[d][t];
-                double mb = sb / w;
-                double ma = sa / w;
-                double vb = Math.max(0, qb / w - mb * mb);
-                double va = Math.max(0, qa / w - ma * ma);
+                double[] c = c1[d];
+                double mb = (c[t] - c[a0]) / w;
+                double ma = (c[b1] - c[t]) / w;
+                double vb = blockVariance(c, a0, t, block, mb);
+                double va = blockVariance(c, t, b1, block, ma);
                 double diff = ma - mb;
                 acc += diff * diff / (0.5 * (va + vb) + VAR_FLOOR);
             }
@@ -109,45 +150,61 @@ public final class ChangePoints {
         return best;
     }
 
-    /** Column-wise prefix sums (of squares when {@code squares}), one row per dimension. */
-    private static double[][] prefix(double[][] x, boolean squares) {
+    /**
+     * Variance of the means of successive blocks in [a, b) around the side's mean: how much the
+     * sound varies from one half second to the next, not within a struck note.
+     */
+    private static double blockVariance(double[] c, int a, int b, int block, double mean) {
+        double v = 0;
+        int k = 0;
+        for (int s = a; s + block <= b; s += block) {
+            double m = (c[s + block] - c[s]) / block;
+            v += (m - mean) * (m - mean);
+            k++;
+        }
+        return k > 0 ? v / k : 0;
+    }
+
+    /** Column-wise prefix sums, one row per dimension. */
+    private static double[][] prefix(double[][] x) {
         int n = x.length;
         int d = x[0].length;
         double[][] c = new double[d][n + 1];
         for (int k = 0; k < d; k++) {
             double s = 0;
             for (int t = 0; t < n; t++) {
-                double v = x[t][k];
-                s += squares ? v * v : v;
+                s += x[t][k];
                 c[k][t + 1] = s;
             }
         }
         return c;
     }
 
-    /** Frames × 15: MFCC 1–12, MFCC 0, onset density, bass onset density; z-scored per column. */
-    static double[][] frameFeatures(SpectralFeatures f) {
+    /** Feature groups over the columns of {@link #frameFeatures}: timbre, loudness, band energies, rhythm. */
+    static final int[][] GROUPS = {range(0, 12), {12}, range(13, 13 + SpectralFeatures.N_BANDS),
+        {13 + SpectralFeatures.N_BANDS, 14 + SpectralFeatures.N_BANDS}};
+
+    /**
+     * Frames × (15 + bands): MFCC 1–12, MFCC 0 (loudness), the broad band energies (dB), onset and
+     * bass onset strength; z-scored per column.
+     */
+    public static double[][] frameFeatures(SpectralFeatures f) {
         int n = f.nFrames;
-        double[][] x = new double[n][15];
-        int h = Math.max(1, (int) Math.round(RHYTHM_SEC * f.frameRate));
-        double[] co = new double[n + 1];
-        double[] cl = new double[n + 1];
-        for (int t = 0; t < n; t++) {
-            co[t + 1] = co[t] + f.onset[t];
-            cl[t + 1] = cl[t] + f.lowOnset[t];
-        }
+        int nb = SpectralFeatures.N_BANDS;
+        int dims = 15 + nb;
+        double[][] x = new double[n][dims];
         for (int t = 0; t < n; t++) {
             for (int c = 1; c < SpectralFeatures.N_MFCC; c++) {
                 x[t][c - 1] = f.mfcc[t][c];
             }
             x[t][12] = f.mfcc[t][0];
-            // backward-looking, so that the density rises at the first new onset, not before it
-            int a = Math.max(0, t - h + 1);
-            int b = t + 1;
-            x[t][13] = (co[b] - co[a]) / (b - a);
-            x[t][14] = (cl[b] - cl[a]) / (b - a);
+            for (int q = 0; q < nb; q++) {
+                x[t][13 + q] = f.bandDb[t][q];
+            }
+            x[t][13 + nb] = f.onset[t];
+            x[t][14 + nb] = f.lowOnset[t];
         }
-        for (int k = 0; k < 15; k++) {
+        for (int k = 0; k < dims; k++) {
             double m = 0;
             for (double[] r : x) {
                 m += r[k];

@@ -27,6 +27,12 @@ public final class SpectralFeatures {
     public static final int N_MFCC = 13;
     /** Power floor, in dB relative to a full-scale sine. */
     private static final double FLOOR_DB = -90.0;
+    /**
+     * The song is analysed as if its RMS level were this (dBFS): the power floor then sits at the
+     * same depth below the music whatever the recording's level, so a quiet copy of a song gives the
+     * same features as a loud one.
+     */
+    static final double REFERENCE_RMS_DB = -20.0;
 
     public final int nFrames;
     public final int hop;
@@ -40,11 +46,14 @@ public final class SpectralFeatures {
     public final float[] energyDb;
     /** Onset strength (positive log-mel flux) of the lowest mel bands only (bass, below about {@value #LOW_HZ} Hz). */
     public final float[] lowOnset;
+    /** Log energy (dB) of {@value #N_BANDS} broad bands per frame: groups of neighbouring mel bands, low to high. */
+    public final float[][] bandDb;
+    public static final int N_BANDS = 8;
     /** Upper frequency of the bass bands used by {@link #lowOnset}. */
     static final double LOW_HZ = 250.0;
 
     private SpectralFeatures(int nFrames, int hop, int fftSize, double sampleRate, float[] onset,
-                             float[][] chroma, float[][] mfcc, float[] energyDb, float[] lowOnset) {
+                             float[][] chroma, float[][] mfcc, float[] energyDb, float[] lowOnset, float[][] bandDb) {
         this.nFrames = nFrames;
         this.hop = hop;
         this.fftSize = fftSize;
@@ -55,6 +64,7 @@ public final class SpectralFeatures {
         this.mfcc = mfcc;
         this.energyDb = energyDb;
         this.lowOnset = lowOnset;
+        this.bandDb = bandDb;
     }
 
     /** Time in seconds of the centre of frame {@code t}. */
@@ -111,6 +121,7 @@ public final class SpectralFeatures {
         }
         double powNorm = 4.0 / (wsum * wsum);
 
+        float gain = levelGain(samples);
         FFT fft = new FFT(n); // windowing done here
         float[] buf = new float[n];
         float[] power = new float[half + 1];
@@ -121,6 +132,8 @@ public final class SpectralFeatures {
         float[][] mfcc = new float[nFrames][N_MFCC];
         float[] energyDb = new float[nFrames];
         float[] lowOnset = new float[nFrames];
+        float[][] bandDb = new float[nFrames][N_BANDS];
+        double[] bandPow = new double[N_BANDS];
         int nLow = 0;
         while (nLow < N_MELS && (melStart[nLow] + melW[nLow].length) * sampleRate / n <= LOW_HZ) {
             nLow++;
@@ -133,7 +146,7 @@ public final class SpectralFeatures {
             int start = t * hop - half;
             for (int i = 0; i < n; i++) {
                 int s = start + i;
-                buf[i] = (s >= 0 && s < samples.length) ? samples[s] * win[i] : 0f;
+                buf[i] = (s >= 0 && s < samples.length) ? samples[s] * gain * win[i] : 0f;
             }
             fft.forwardTransform(buf);
             power[0] = buf[0] * buf[0];
@@ -158,6 +171,7 @@ public final class SpectralFeatures {
                 }
                 double db = Math.max(FLOOR_DB, 10.0 * Math.log10(e * powNorm + 1e-30));
                 logMel[b] = db;
+                bandPow[b * N_BANDS / N_MELS] += e * powNorm;
                 double d = db - prevLogMel[b];
                 if (d > 0) {
                     flux += d;
@@ -166,6 +180,10 @@ public final class SpectralFeatures {
                     }
                 }
                 prevLogMel[b] = db;
+            }
+            for (int q = 0; q < N_BANDS; q++) {
+                bandDb[t][q] = (float) Math.max(FLOOR_DB, 10.0 * Math.log10(bandPow[q] + 1e-30));
+                bandPow[q] = 0;
             }
             onset[t] = (float) (flux / N_MELS);
             lowOnset[t] = (float) (lowFlux / nLow);
@@ -200,7 +218,21 @@ public final class SpectralFeatures {
             System.arraycopy(lowOnset, 0, lowOnset, 1, nFrames - 1);
             lowOnset[0] = 0f;
         }
-        return new SpectralFeatures(nFrames, hop, n, sampleRate, onset, chroma, mfcc, energyDb, lowOnset);
+        return new SpectralFeatures(nFrames, hop, n, sampleRate, onset, chroma, mfcc, energyDb, lowOnset, bandDb);
+    }
+
+    /** Gain that brings the song's RMS to {@link #REFERENCE_RMS_DB}; 1 for silence. */
+    static float levelGain(float[] samples) {
+        double sum = 0;
+        for (float v : samples) {
+            sum += (double) v * v;
+        }
+        if (samples.length == 0 || sum <= 0) {
+            return 1f;
+        }
+        double rmsDb = 10.0 * Math.log10(sum / samples.length);
+        double g = Math.pow(10.0, (REFERENCE_RMS_DB - rmsDb) / 20.0);
+        return (float) Math.max(1e-4, Math.min(1e4, g));
     }
 
     private static double hzToMel(double f) {

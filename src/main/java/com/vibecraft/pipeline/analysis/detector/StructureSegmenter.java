@@ -30,8 +30,14 @@ import java.util.List;
  *       {@link BoundaryModel} (the default) every beat is scored from {@link BoundaryFeatures}
  *       (which include this choice) and the section starts are chosen by
  *       {@link BoundaryModel#pick}.</li>
+ *   <li>Clear changes of sound ({@link ChangePoints}): a contrast peak of at least
+ *       {@link #CLEAR_CONTRAST} is a boundary at its own time (frame resolution, on or off the beat
+ *       grid) and replaces the boundaries within the minimum section length of it; another boundary
+ *       moves onto a peak of at least {@link #SNAP_CONTRAST} within {@link #SNAP_SEC}.</li>
  *   <li>Labels: segment-to-segment similarity is the best diagonal alignment in the
- *       self-similarity matrix; average-linkage clustering; cluster k (in order of first
+ *       self-similarity matrix; average-linkage clustering, where two segments that clearly sound different (whole-segment
+ *       contrast at least {@link #CLEAR_CONTRAST}) are never one material; neighbours of one
+ *       material are merged into one segment; cluster k (in order of first
  *       appearance) gets label 100·k, capped at 1000.</li>
  * </ol>
  * Cost is O(units²) with units ≈ beats (a few hundred for a song); stateless.
@@ -129,10 +135,7 @@ public final class StructureSegmenter {
         for (int i = 0; i < times.length; i++) {
             times[i] = x.unitSec[bounds.get(i)];
         }
-        if (CLEAR_CHANGES) {
-            double[] contrast = ChangePoints.contrast(f);
-            times = withClearChanges(times, contrast, f.frameRate, minSectionSec, durationSec);
-        }
+        times = withClearChanges(times, ChangePoints.contrast(f), f.frameRate, minSectionSec, durationSec);
         // --- labels
         int[] edges = new int[times.length + 2];
         edges[0] = 0;
@@ -140,22 +143,37 @@ public final class StructureSegmenter {
             edges[i + 1] = Math.max(edges[i] + 1, Math.min(n - 1, nearestUnit(x.unitSec, times[i])));
         }
         edges[edges.length - 1] = n;
-        int[] cluster = clusterSegments(x.s, edges);
+        double[] edgesSec = new double[times.length + 2];
+        System.arraycopy(times, 0, edgesSec, 1, times.length);
+        edgesSec[edgesSec.length - 1] = durationSec;
+        double[][] differ = ChangePoints.segmentContrast(f, edgesSec);
+        int[] cluster = clusterSegments(x.s, edges, differ, CLEAR_CONTRAST);
         List<Segment> out = new ArrayList<>();
         for (int i = 0; i + 1 < edges.length; i++) {
             double a = i == 0 ? 0.0 : times[i - 1];
             double b = i + 2 == edges.length ? durationSec : times[i];
-            out.add(new Segment(a, b, cluster[i]));
+            if (!out.isEmpty() && out.get(out.size() - 1).cluster() == cluster[i]) {
+                // neighbours of one material are one section: the split was a repeat inside it
+                Segment prev = out.remove(out.size() - 1);
+                out.add(new Segment(prev.startSec(), b, cluster[i]));
+            } else {
+                out.add(new Segment(a, b, cluster[i]));
+            }
         }
         return out;
     }
 
-    static boolean CLEAR_CHANGES = !"off".equals(System.getProperty("vibecraft.exp.clear"));
-    /** Contrast ({@link ChangePoints}) at which a change of sound is a section boundary by itself. */
-    static double CLEAR_CONTRAST = Double.parseDouble(System.getProperty("vibecraft.exp.clearT", "4.0"));
+
+    /**
+     * Contrast ({@link ChangePoints}) at which a change of sound is a section boundary by itself,
+     * and at which two segments are never the same material. Inside pop909-dev's piano songs the
+     * contrast rarely passes 6; joins of different recordings in real-dev reach 5–60.
+     */
+    static final double CLEAR_CONTRAST = 8.0;
     /** Contrast of a peak that a nearby boundary is moved onto (the change is where the sound changes). */
-    static double SNAP_CONTRAST = Double.parseDouble(System.getProperty("vibecraft.exp.snapT", "2.0"));
-    static double SNAP_SEC = Double.parseDouble(System.getProperty("vibecraft.exp.snapSec", "2.0"));
+    static final double SNAP_CONTRAST = 4.0;
+    /** How far a boundary found on the beat grid may move onto a contrast peak. */
+    static final double SNAP_SEC = 2.0;
 
     /**
      * Adds the clear changes of sound to the boundaries found on the beat grid: a clear change
@@ -773,6 +791,15 @@ public final class StructureSegmenter {
 
     /** Average-linkage clustering of segments on their best-aligned diagonal similarity. */
     static int[] clusterSegments(double[][] s, int[] edges) {
+        return clusterSegments(s, edges, null, 0);
+    }
+
+    /**
+     * @param differ optional contrast of sound between segments ({@link ChangePoints#segmentContrast});
+     *               two segments that clearly sound different (at least {@code differAt}) are never
+     *               the same material, however alike their harmony
+     */
+    static int[] clusterSegments(double[][] s, int[] edges, double[][] differ, double differAt) {
         int k = edges.length - 1;
         int n = s.length;
         // global similarity statistics (off the near diagonal)
@@ -795,6 +822,9 @@ public final class StructureSegmenter {
                 double v = (raw - mu) / sd;
                 if (raw >= SAME_SIM) {
                     v = Math.max(v, CLUSTER_Z);
+                }
+                if (differ != null && differ[a][b] >= differAt) {
+                    v = -1e6;
                 }
                 sim[a][b] = v;
                 sim[b][a] = v;
