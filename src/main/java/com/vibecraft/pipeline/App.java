@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline;
 
 import com.vibecraft.pipeline.cli.BoundaryTrainer;
+import com.vibecraft.pipeline.cli.SectionTypeTrainer;
 import com.vibecraft.pipeline.cli.Cli;
 import com.vibecraft.pipeline.ops.JmxCommand;
 import com.vibecraft.pipeline.ops.LogLevel;
@@ -32,6 +33,7 @@ public final class App {
                 case "bench" -> Cli.bench(rest, System.out, System.err);
                 case "jmx" -> JmxCommand.run(rest, System.out, System.err);
                 case "train-boundaries" -> BoundaryTrainer.run(rest, System.out, System.err);
+                case "train-section-types" -> SectionTypeTrainer.run(rest, System.out, System.err);
                 case "-h", "--help", "help" -> {
                     System.out.print(Cli.USAGE);
                     yield 0;

@@ -71,6 +71,8 @@ public final class SectionInference {
 
     private final int clusterDistance;
     private final double earlyChorusWindowSec;
+    /** Names the local detector's segments when set ({@link #infer(List, double[], boolean)}). */
+    private final SectionTypeModel typeModel;
 
     /** SPEC defaults: cluster distance 50, early-chorus window 8 s. */
     public SectionInference() {
@@ -82,6 +84,19 @@ public final class SectionInference {
      * @param earlyChorusWindowSec chorus candidates first starting before this get −0.2 (≥ 0)
      */
     public SectionInference(int clusterDistance, double earlyChorusWindowSec) {
+        this(clusterDistance, earlyChorusWindowSec, null);
+    }
+
+    /** SPEC defaults for Audjust input; the local detector's segments are named by {@code typeModel}. */
+    public SectionInference(SectionTypeModel typeModel) {
+        this(DEFAULT_CLUSTER_DISTANCE, DEFAULT_EARLY_CHORUS_WINDOW_SEC, typeModel);
+    }
+
+    /**
+     * @param typeModel optional learned namer of the local detector's segments; null = SPEC §4 rules
+     *                  everywhere
+     */
+    public SectionInference(int clusterDistance, double earlyChorusWindowSec, SectionTypeModel typeModel) {
         if (clusterDistance < 0) {
             throw new IllegalArgumentException("clusterDistance must be >= 0: " + clusterDistance);
         }
@@ -90,6 +105,12 @@ public final class SectionInference {
         }
         this.clusterDistance = clusterDistance;
         this.earlyChorusWindowSec = earlyChorusWindowSec;
+        this.typeModel = typeModel;
+    }
+
+    /** The learned namer of local segments, or null. */
+    public SectionTypeModel typeModel() {
+        return typeModel;
     }
 
     public int clusterDistance() {
@@ -283,6 +304,27 @@ public final class SectionInference {
             } else {
                 s.soft = OTHER;
                 s.confidence = 0.4;
+            }
+        }
+
+        if (keepMaterialChanges && typeModel != null) {
+            // the local detector's segments: the learned namer replaces step 6
+            int k = segs.size();
+            double[] st = new double[k];
+            double[] en = new double[k];
+            int[] cl = new int[k];
+            double[] e = new double[k];
+            for (int i = 0; i < k; i++) {
+                Seg sg = segs.get(i);
+                st[i] = sg.start;
+                en[i] = sg.end;
+                cl[i] = sg.cluster;
+                e[i] = sg.energy;
+            }
+            SectionTypeModel.Typing typing = typeModel.type(st, en, cl, e);
+            for (int i = 0; i < k; i++) {
+                segs.get(i).soft = SectionTypeModel.TYPES.get(typing.types()[i]) + "_like";
+                segs.get(i).confidence = typing.confidence()[i];
             }
         }
 

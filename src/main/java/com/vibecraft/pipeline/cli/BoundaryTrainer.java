@@ -71,25 +71,8 @@ public final class BoundaryTrainer {
             err.print(USAGE);
             return 2;
         }
-        if (excludes.isEmpty()) {
-            Path dev = set.toAbsolutePath().normalize().resolveSibling("pop909-dev").resolve("index.json");
-            if (Files.isRegularFile(dev)) {
-                excludes.add(dev);
-            }
-        }
-        Set<String> ids = ids(set.resolve("index.json"));
-        Set<String> forbidden = new TreeSet<>();
-        for (Path ex : excludes) {
-            Set<String> exIds = ids(ex);
-            for (String id : ids) {
-                if (exIds.contains(id)) {
-                    forbidden.add(id);
-                }
-            }
-        }
-        if (!forbidden.isEmpty()) {
-            err.println("Refusing to train: " + forbidden.size() + " song(s) of " + set
-                    + " belong to an excluded (validation) set: " + String.join(" ", forbidden));
+        Set<String> ids = trainableIds(set, excludes, err);
+        if (ids == null) {
             return 2;
         }
         AudioDecoder decoder = Cli.Analysis.decoderFromSettings();
@@ -138,6 +121,36 @@ public final class BoundaryTrainer {
         return 0;
     }
 
+    /**
+     * The song ids of a training folder, or null (after saying why) when one belongs to a
+     * validation set: the given excludes, or by default the sibling pop909-dev.
+     */
+    static Set<String> trainableIds(Path set, List<Path> excludes, PrintStream err) throws IOException {
+        List<Path> ex = new ArrayList<>(excludes);
+        if (ex.isEmpty()) {
+            Path dev = set.toAbsolutePath().normalize().resolveSibling("pop909-dev").resolve("index.json");
+            if (Files.isRegularFile(dev)) {
+                ex.add(dev);
+            }
+        }
+        Set<String> ids = ids(set.resolve("index.json"));
+        Set<String> forbidden = new TreeSet<>();
+        for (Path e : ex) {
+            Set<String> exIds = ids(e);
+            for (String id : ids) {
+                if (exIds.contains(id)) {
+                    forbidden.add(id);
+                }
+            }
+        }
+        if (!forbidden.isEmpty()) {
+            err.println("Refusing to train: " + forbidden.size() + " song(s) of " + set
+                    + " belong to an excluded (validation) set: " + String.join(" ", forbidden));
+            return null;
+        }
+        return ids;
+    }
+
     private static Set<String> ids(Path index) throws IOException {
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode song : JSON.readTree(index.toFile()).path("songs")) {
@@ -148,7 +161,7 @@ public final class BoundaryTrainer {
         return out;
     }
 
-    private static Path find(Path dir, String id) {
+    static Path find(Path dir, String id) {
         for (String ext : new String[] {".wav", ".mp3", ".flac", ".ogg"}) {
             Path p = dir.resolve(id + ext);
             if (Files.isRegularFile(p)) {

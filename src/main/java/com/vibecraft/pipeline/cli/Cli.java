@@ -6,6 +6,7 @@ import com.vibecraft.pipeline.analysis.AnalysisAssembler;
 import com.vibecraft.pipeline.analysis.DetectorResult;
 import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.SectionInference;
+import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
@@ -34,15 +35,19 @@ public final class Cli {
               serve                      start the service (the default when no command is given)
               analyze <audio-file>       print the analysis JSON of one file (no server, no database)
               bench <dir> [--out DIR] [--reference INDEX_JSON] [--boundary-model on|off|FILE]
+                    [--section-types on|off|FILE]
                                          analyse every audio file in a folder; print timings; with
                                          --out write <name>.json per song; with --reference (a corpus
                                          index.json with songs[].id and bpm) compare each BPM;
-                                         --boundary-model overrides vibecraft.detector.boundary-model
+                                         --boundary-model overrides vibecraft.detector.boundary-model,
+                                         --section-types vibecraft.detector.section-type-model
               jmx <pid|host:port> [routes|suspend ID|resume ID|breaker-open ID|breaker-close ID]
                                          look at / operate the routes and breakers of a running service
               train-boundaries <corpus-dir> <audio-dir> [--out FILE] [--exclude INDEX_JSON]...
                                          train the detector's boundary model on an annotated corpus
                                          (pop909-train); refuses songs of pop909-dev (or --exclude)
+              train-section-types <corpus-dir> <audio-dir> [--out FILE] [--exclude INDEX_JSON]... [--cv N]
+                                         train the namer of local sections (intro/verse/chorus/...)
               --help                     this text
             Settings come from application.properties and VIBECRAFT_* environment variables.
             """;
@@ -59,14 +64,20 @@ public final class Cli {
                     double maxDurationSec) {
 
         static Analysis fromSettings() throws Exception {
-            return fromSettings(null);
+            return fromSettings(null, null);
+        }
+
+        static Analysis fromSettings(String boundaryModel) throws Exception {
+            return fromSettings(boundaryModel, null);
         }
 
         /**
          * @param boundaryModel {@code on}, {@code off}, a model file, or null for the
          *                      {@code vibecraft.detector.boundary-model} setting
+         * @param sectionTypes  {@code on}, {@code off}, a model file, or null for the
+         *                      {@code vibecraft.detector.section-type-model} setting
          */
-        static Analysis fromSettings(String boundaryModel) throws Exception {
+        static Analysis fromSettings(String boundaryModel, String sectionTypes) throws Exception {
             try (CamelContext ctx = new DefaultCamelContext()) {
                 ctx.getPropertiesComponent().setLocation("classpath:application.properties");
                 double minSection = Double.parseDouble(ctx.resolvePropertyPlaceholders(
@@ -80,13 +91,20 @@ public final class Cli {
                     case "off", "false" -> null;
                     default -> BoundaryModel.parse(Files.readString(Path.of(use)));
                 };
+                String types = sectionTypes != null ? sectionTypes : ctx.resolvePropertyPlaceholders(
+                        "{{vibecraft.detector.section-type-model}}").trim();
+                SectionTypeModel typeModel = switch (types.toLowerCase(Locale.ROOT)) {
+                    case "on", "true" -> SectionTypeModel.bundled();
+                    case "off", "false" -> null;
+                    default -> SectionTypeModel.parse(Files.readString(Path.of(types)));
+                };
                 return new Analysis(new AudioDecoder(maxRate), new LocalStructureDetector(minSection, model),
-                        new AnalysisAssembler(new SectionInference()), CLI_MAX_DURATION_SEC);
+                        new AnalysisAssembler(new SectionInference(typeModel)), CLI_MAX_DURATION_SEC);
             }
         }
 
         static AudioDecoder decoderFromSettings() throws Exception {
-            return fromSettings("off").decoder();
+            return fromSettings("off", "off").decoder();
         }
 
         SongAnalysis run(Path file) throws Exception {
@@ -117,11 +135,14 @@ public final class Cli {
         Path outDir = null;
         Map<String, Double> referenceBpm = Map.of();
         String boundaryModel = null;
+        String sectionTypes = null;
         for (int i = 0; i < args.length; i++) {
             if ("--out".equals(args[i]) && i + 1 < args.length) {
                 outDir = Path.of(args[++i]);
             } else if ("--boundary-model".equals(args[i]) && i + 1 < args.length) {
                 boundaryModel = args[++i];
+            } else if ("--section-types".equals(args[i]) && i + 1 < args.length) {
+                sectionTypes = args[++i];
             } else if ("--reference".equals(args[i]) && i + 1 < args.length) {
                 referenceBpm = BpmCheck.readReference(Path.of(args[++i]));
             } else if (dir == null && !args[i].startsWith("--")) {
@@ -151,7 +172,7 @@ public final class Cli {
             err.println("No .wav, .mp3, .flac or .ogg files in " + dir);
             return 2;
         }
-        Analysis analysis = Analysis.fromSettings(boundaryModel);
+        Analysis analysis = Analysis.fromSettings(boundaryModel, sectionTypes);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double totalAudio = 0;
         double totalCpu = 0;

@@ -4,6 +4,7 @@ import com.vibecraft.pipeline.analysis.AnalysisAssembler;
 import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.analysis.SectionInference;
+import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.api.ApiErrors;
 import com.vibecraft.pipeline.api.FileResponder;
 import com.vibecraft.pipeline.flow.ClipSteps;
@@ -139,8 +140,9 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public AnalysisAssembler analysisAssembler() {
-        return new AnalysisAssembler(new SectionInference());
+    public AnalysisAssembler analysisAssembler(
+            @PropertyInject(value = "vibecraft.detector.section-type-model", defaultValue = "true") boolean typeModel) {
+        return new AnalysisAssembler(new SectionInference(typeModel ? SectionTypeModel.bundled() : null));
     }
 
     @BindToRegistry(lazy = true)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
@@ -90,6 +91,39 @@ class CommandLineTest {
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
         assertEquals(0, code);
         assertTrue(Files.exists(outDir.resolve("901.json")));
+    }
+
+    @Test
+    void trainSectionTypesRefusesValidationSongsAndWritesAModelBenchCanUse() throws Exception {
+        Path root = tmp.resolve("corpus");
+        Path train = corpus(root, "pop909-train", "901", "902");
+        Path audio = Files.createDirectories(tmp.resolve("audio"));
+        TestAudio.writeWav(audio.resolve("901.wav"), TestAudio.abab(22050, 1), 22050);
+        TestAudio.writeWav(audio.resolve("902.wav"), TestAudio.abab(22050, 2), 22050);
+        Path model = tmp.resolve("types.txt");
+
+        corpus(root, "pop909-dev", "901");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = SectionTypeTrainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("901"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(!Files.exists(model));
+
+        Path other = corpus(tmp.resolve("elsewhere"), "val", "950");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        code = SectionTypeTrainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString(),
+                "--exclude", other.resolve("index.json").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("2 songs"), out.toString(StandardCharsets.UTF_8));
+        SectionTypeModel.parse(Files.readString(model));
+
+        Path outDir = tmp.resolve("est-types");
+        code = Cli.bench(new String[] {audio.toString(), "--out", outDir.toString(), "--section-types", model.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(0, code);
+        assertTrue(Files.readString(outDir.resolve("902.json")).contains("\"typeSoft\""));
     }
 
     @Test
