@@ -31,7 +31,7 @@ public final class BoundaryTrainer {
 
     static final Path DEFAULT_OUT =
             Path.of("src/main/resources/com/vibecraft/pipeline/analysis/detector/boundary-model.txt");
-    static final String USAGE = "Usage: train-boundaries <train-set-dir> <audio-dir> [--out FILE]"
+    static final String USAGE = "Usage: train-boundaries <train-set-dir> <audio-dir> [<audio-dir>...] [--out FILE]"
             + " [--exclude INDEX_JSON]... [--min-section-sec S] [--cv FOLDS]\n";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +41,7 @@ public final class BoundaryTrainer {
 
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Path set = null;
-        Path audio = null;
+        List<Path> audioDirs = new ArrayList<>();
         Path target = DEFAULT_OUT;
         List<Path> excludes = new ArrayList<>();
         double minSec = LocalStructureDetector.DEFAULT_MIN_SECTION_SEC;
@@ -57,16 +57,16 @@ public final class BoundaryTrainer {
                 minSec = Double.parseDouble(args[++i]);
             } else if (!args[i].startsWith("--") && set == null) {
                 set = Path.of(args[i]);
-            } else if (!args[i].startsWith("--") && audio == null) {
-                audio = Path.of(args[i]);
+            } else if (!args[i].startsWith("--")) {
+                audioDirs.add(Path.of(args[i]));
             } else {
                 err.println("Unexpected argument: " + args[i]);
                 err.print(USAGE);
                 return 2;
             }
         }
-        if (set == null || audio == null || !Files.isRegularFile(set.resolve("index.json"))
-                || !Files.isDirectory(audio)) {
+        if (set == null || audioDirs.isEmpty() || !Files.isRegularFile(set.resolve("index.json"))
+                || !audioDirs.stream().allMatch(Files::isDirectory)) {
             err.println("train-boundaries needs a corpus folder (with index.json and refs/) and a folder of its audio.");
             err.print(USAGE);
             return 2;
@@ -81,22 +81,25 @@ public final class BoundaryTrainer {
         int k = 0;
         for (String id : ids) {
             k++;
-            Path file = find(audio, id);
             Path ref = set.resolve("refs").resolve(id + ".json");
-            if (file == null || !Files.isRegularFile(ref)) {
-                missing++;
-                continue;
-            }
-            err.printf(Locale.ROOT, "\r[%d/%d] %s ...", k, ids.size(), id);
-            DecodedAudio a = decoder.decode(file, Cli.CLI_MAX_DURATION_SEC);
-            BoundaryTraining.Song s = BoundaryTraining.prepare(id, a.samples(), a.sampleRate(), starts(ref));
-            if (s != null) {
-                songs.add(s);
+            for (Path audio : audioDirs) {
+                // each folder may hold another rendering of the song (instruments, codec)
+                Path file = find(audio, id);
+                if (file == null || !Files.isRegularFile(ref)) {
+                    missing++;
+                    continue;
+                }
+                err.printf(Locale.ROOT, "\r[%d/%d] %s ...", k, ids.size(), id);
+                DecodedAudio a = decoder.decode(file, Cli.CLI_MAX_DURATION_SEC);
+                BoundaryTraining.Song s = BoundaryTraining.prepare(id, a.samples(), a.sampleRate(), starts(ref));
+                if (s != null) {
+                    songs.add(s);
+                }
             }
         }
         err.print("\r");
         if (songs.isEmpty()) {
-            err.println("No song of " + set + " has audio in " + audio);
+            err.println("No song of " + set + " has audio in " + audioDirs);
             return 2;
         }
         if (missing > 0) {

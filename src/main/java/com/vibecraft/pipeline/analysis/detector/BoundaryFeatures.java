@@ -22,7 +22,8 @@ final class BoundaryFeatures {
             "novBarEarlier", "novPeakBarEarlier", "phrase16", "phrase32", "phrase64", "stripe16", "stripe32",
             "classic", "classicNear", "classicBar",
             "coarse", "coarsePeak", "repChange8", "repChange16",
-            "coarser", "coarserPeak", "repChange32", "repRise16");
+            "coarser", "coarserPeak", "repChange32", "repRise16",
+            "contrast", "contrastPeak");
 
     private BoundaryFeatures() {
     }
@@ -107,6 +108,16 @@ final class BoundaryFeatures {
             r[c++] = peak(x.coarser, u, 16);
             r[c++] = Math.abs(meanRange(x.repCount, u, u + 32, 0) - meanRange(x.repCount, u - 32, u, 0));
             r[c++] = rep16;
+            // a change of sound (timbre, loudness, rhythm) at this beat, and whether it is the strongest nearby
+            double cu = Math.log1p(x.contrast[u]);
+            r[c++] = cu;
+            double other = 0;
+            for (int v = Math.max(0, u - 4); v <= Math.min(n - 1, u + 4); v++) {
+                if (Math.abs(v - u) > 1) {
+                    other = Math.max(other, x.contrast[v]);
+                }
+            }
+            r[c++] = Math.max(0, cu - Math.log1p(other));
         }
         return out;
     }

@@ -177,18 +177,23 @@ public final class BoundaryTraining {
     }
 
     /**
-     * k-fold cross-validation by song (song i in fold i mod k): train and choose the threshold
-     * on the other folds, score the held-out one. Returns the mean held-out HR.5Ft and HR3Ft.
+     * k-fold cross-validation by song (the i-th distinct song id in fold i mod k, so that every
+     * rendering of one song is in the same fold): train and choose the threshold on the other
+     * folds, score the held-out one. Returns the mean held-out HR.5Ft and HR3Ft.
      */
     public static double[] crossValidate(List<Song> songs, double minSectionSec, int k) {
         List<Song> tested = new ArrayList<>();
         List<double[]> probs = new ArrayList<>();
         List<BoundaryModel> thr = new ArrayList<>();
+        java.util.Map<String, Integer> foldOf = new java.util.HashMap<>();
+        for (Song s : songs) {
+            foldOf.computeIfAbsent(s.id, id -> foldOf.size() % k);
+        }
         for (int fold = 0; fold < k; fold++) {
             List<Song> tr = new ArrayList<>();
             List<Song> te = new ArrayList<>();
-            for (int i = 0; i < songs.size(); i++) {
-                (i % k == fold ? te : tr).add(songs.get(i));
+            for (Song s : songs) {
+                (foldOf.get(s.id) == fold ? te : tr).add(s);
             }
             BoundaryModel m = train(tr, minSectionSec).model();
             for (Song s : te) {

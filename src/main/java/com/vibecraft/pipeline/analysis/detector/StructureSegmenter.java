@@ -127,6 +127,8 @@ public final class StructureSegmenter {
                 // the model, trained on piano pop, sees almost nothing where the novelty shows clear
                 // changes (unlike anything it was trained on): trust the novelty peaks
                 bounds = classic;
+            } else {
+                bounds = withAgreeingNoveltyPeaks(bounds, classic, x, f.frameRate, minSectionSec);
             }
         } else {
             bounds = classicBoundaries(x, minSectionSec);
@@ -135,7 +137,7 @@ public final class StructureSegmenter {
         for (int i = 0; i < times.length; i++) {
             times[i] = x.unitSec[bounds.get(i)];
         }
-        times = withClearChanges(times, ChangePoints.contrast(f), f.frameRate, minSectionSec, durationSec);
+        times = withClearChanges(times, x.frameContrast, f.frameRate, minSectionSec, durationSec);
         // --- labels
         int[] edges = new int[times.length + 2];
         edges[0] = 0;
@@ -169,11 +171,44 @@ public final class StructureSegmenter {
      * and at which two segments are never the same material. Inside pop909-dev's piano songs the
      * contrast rarely passes 6; joins of different recordings in real-dev reach 5–60.
      */
-    static final double CLEAR_CONTRAST = 8.0;
+    static final double CLEAR_CONTRAST = Double.parseDouble(System.getProperty("xclear", "8.0"));
     /** Contrast of a peak that a nearby boundary is moved onto (the change is where the sound changes). */
-    static final double SNAP_CONTRAST = 4.0;
+    static final double SNAP_CONTRAST = Double.parseDouble(System.getProperty("xsnap", "4.0"));
     /** How far a boundary found on the beat grid may move onto a contrast peak. */
-    static final double SNAP_SEC = 2.0;
+    static final double SNAP_SEC = Double.parseDouble(System.getProperty("xsnapsec", "2.0"));
+
+    /**
+     * Adds to the model's boundaries the novelty peaks where the sound changes too (a contrast of
+     * at least {@link #SNAP_CONTRAST} within a second): two independent cues agreeing.
+     */
+    static List<Integer> withAgreeingNoveltyPeaks(List<Integer> bounds, List<Integer> classic, Units x,
+                                                  double frameRate, double minSec) {
+        List<Integer> out = new ArrayList<>(bounds);
+        int w = (int) Math.round(frameRate);
+        for (int c : classic) {
+            double t = x.unitSec[c];
+            boolean free = true;
+            for (int b : out) {
+                if (Math.abs(x.unitSec[b] - t) < minSec) {
+                    free = false;
+                    break;
+                }
+            }
+            if (!free) {
+                continue;
+            }
+            int fr = (int) Math.round(t * frameRate);
+            double mx = 0;
+            for (int q = Math.max(0, fr - w); q <= Math.min(x.frameContrast.length - 1, fr + w); q++) {
+                mx = Math.max(mx, x.frameContrast[q]);
+            }
+            if (mx >= SNAP_CONTRAST) {
+                out.add(c);
+            }
+        }
+        out.sort(Integer::compare);
+        return out;
+    }
 
     /**
      * Adds the clear changes of sound to the boundaries found on the beat grid: a clear change
@@ -288,6 +323,9 @@ public final class StructureSegmenter {
         double[] stripeStart;
         double[] stripeEnd;
         int[] phase;
+        /** Contrast of sound per frame ({@link ChangePoints#contrast}) and its largest value within ±1 unit of each unit start. */
+        double[] frameContrast;
+        double[] contrast;
     }
 
     /** Beat-synchronous features, self-similarity, novelty and bar phases; null when too short. */
@@ -391,6 +429,17 @@ public final class StructureSegmenter {
         x.coarser = sfs[3];
         normalizeMax(x.coarser);
         x.phase = barPhases(chroma, onsetAtUnit, lowAtUnit);
+        x.frameContrast = ChangePoints.contrast(f);
+        x.contrast = new double[n];
+        for (int u = 0; u < n; u++) {
+            int a = grid[Math.max(0, u - 1)];
+            int b = Math.min(f.nFrames, grid[Math.min(nUnits, u + 1)] + 1);
+            double mx = 0;
+            for (int t = a; t < b; t++) {
+                mx = Math.max(mx, x.frameContrast[t]);
+            }
+            x.contrast[u] = mx;
+        }
         return x;
     }
 

@@ -37,7 +37,7 @@ class BoundaryModelTest {
         Random r = new Random(1);
         List<double[][]> xs = new ArrayList<>();
         List<int[]> ys = new ArrayList<>();
-        for (int song = 0; song < 6; song++) {
+        for (int song = 0; song < 12; song++) {
             int[] starts = {32, 64, 96, 128};
             xs.add(rows(160, starts, r));
             int[] y = new int[160];
