@@ -18,10 +18,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * {@code train-boundaries <train-set-dir> <audio-dir> [--out FILE] [--exclude INDEX_JSON]...}:
+ * {@code train-boundaries <train-set-dir> <audio-dir> [<audio-dir>...] [--out FILE] [--exclude INDEX_JSON]...}:
  * trains the detector's boundary model on an annotated corpus folder (index.json with
- * songs[].id, refs/NNN.json with sections) whose songs are rendered as NNN.wav/mp3 in the audio
- * folder, and writes the model text (default: the resource the jar ships,
+ * songs[].id, refs/NNN.json with sections) whose songs are rendered as NNN.wav/mp3/flac/ogg in the
+ * audio folders (each folder one rendering: piano, band arrangements, codecs), and writes the model text (default: the resource the jar ships,
  * src/main/resources/com/vibecraft/pipeline/analysis/detector/boundary-model.txt).
  *
  * <p>Songs of the validation set must never be trained on: the ids of every {@code --exclude}
@@ -79,6 +79,7 @@ public final class BoundaryTrainer {
         List<BoundaryTraining.Song> songs = new ArrayList<>();
         int missing = 0;
         int k = 0;
+        TrainingData data = new TrainingData();
         for (String id : ids) {
             k++;
             Path ref = set.resolve("refs").resolve(id + ".json");
@@ -91,6 +92,7 @@ public final class BoundaryTrainer {
                 }
                 err.printf(Locale.ROOT, "\r[%d/%d] %s ...", k, ids.size(), id);
                 DecodedAudio a = decoder.decode(file, Cli.CLI_MAX_DURATION_SEC);
+                data.add(id, file);
                 BoundaryTraining.Song s = BoundaryTraining.prepare(id, a.samples(), a.sampleRate(), starts(ref));
                 if (s != null) {
                     songs.add(s);
@@ -114,7 +116,8 @@ public final class BoundaryTrainer {
         }
         BoundaryTraining.Result r = BoundaryTraining.train(songs, minSec);
         String text = "# vibecraft boundary model: gradient-boosted depth-2 trees over per-beat features\n"
-                + "# trained by: train-boundaries " + set + " (" + r.summary() + ")\n" + r.model().toText();
+                + "# trained by: train-boundaries " + set + " (" + r.summary() + ")\n" + data.line()
+                + r.model().toText();
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());
         }

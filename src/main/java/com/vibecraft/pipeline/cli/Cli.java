@@ -43,10 +43,10 @@ public final class Cli {
                                          --section-types vibecraft.detector.section-type-model
               jmx <pid|host:port> [routes|suspend ID|resume ID|breaker-open ID|breaker-close ID]
                                          look at / operate the routes and breakers of a running service
-              train-boundaries <corpus-dir> <audio-dir> [--out FILE] [--exclude INDEX_JSON]...
+              train-boundaries <corpus-dir> <audio-dir>... [--out FILE] [--exclude INDEX_JSON]... [--cv N]
                                          train the detector's boundary model on an annotated corpus
                                          (pop909-train); refuses songs of pop909-dev (or --exclude)
-              train-section-types <corpus-dir> <audio-dir> [--out FILE] [--exclude INDEX_JSON]... [--cv N]
+              train-section-types <corpus-dir> <audio-dir>... [--out FILE] [--exclude INDEX_JSON]... [--cv N]
                                          train the namer of local sections (intro/verse/chorus/...)
               --help                     this text
             Settings come from application.properties and VIBECRAFT_* environment variables.

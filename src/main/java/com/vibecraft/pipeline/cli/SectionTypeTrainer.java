@@ -22,8 +22,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code train-section-types <train-set-dir> <audio-dir> [--out FILE] [--exclude INDEX_JSON]...
- * [--cv FOLDS]}: runs the local detector on every song of an annotated corpus folder, labels each
+ * {@code train-section-types <train-set-dir> <audio-dir> [<audio-dir>...] [--out FILE]
+ * [--exclude INDEX_JSON]... [--cv FOLDS]}: runs the local detector on every song of an annotated
+ * corpus folder (in each audio folder that has it: several renderings of a song), labels each
  * detected segment with the reference type that overlaps it most, and fits the
  * {@link SectionTypeModel} (default output: the resource the jar ships). Validation songs are
  * refused as by {@code train-boundaries}.
@@ -32,7 +33,7 @@ public final class SectionTypeTrainer {
 
     static final Path DEFAULT_OUT =
             Path.of("src/main/resources/com/vibecraft/pipeline/analysis/section-type-model.txt");
-    static final String USAGE = "Usage: train-section-types <train-set-dir> <audio-dir> [--out FILE]"
+    static final String USAGE = "Usage: train-section-types <train-set-dir> <audio-dir> [<audio-dir>...] [--out FILE]"
             + " [--exclude INDEX_JSON]... [--cv FOLDS]\n";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +43,7 @@ public final class SectionTypeTrainer {
 
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Path set = null;
-        Path audio = null;
+        List<Path> audioDirs = new ArrayList<>();
         Path target = DEFAULT_OUT;
         List<Path> excludes = new ArrayList<>();
         int folds = 0;
@@ -55,16 +56,16 @@ public final class SectionTypeTrainer {
                 folds = Integer.parseInt(args[++i]);
             } else if (!args[i].startsWith("--") && set == null) {
                 set = Path.of(args[i]);
-            } else if (!args[i].startsWith("--") && audio == null) {
-                audio = Path.of(args[i]);
+            } else if (!args[i].startsWith("--")) {
+                audioDirs.add(Path.of(args[i]));
             } else {
                 err.println("Unexpected argument: " + args[i]);
                 err.print(USAGE);
                 return 2;
             }
         }
-        if (set == null || audio == null || !Files.isRegularFile(set.resolve("index.json"))
-                || !Files.isDirectory(audio)) {
+        if (set == null || audioDirs.isEmpty() || !Files.isRegularFile(set.resolve("index.json"))
+                || !audioDirs.stream().allMatch(Files::isDirectory)) {
             err.println("train-section-types needs a corpus folder (with index.json and refs/) and a folder of its audio.");
             err.print(USAGE);
             return 2;
@@ -77,23 +78,29 @@ public final class SectionTypeTrainer {
         LocalStructureDetector detector = new LocalStructureDetector();
         List<SectionTypeModel.Example> songs = new ArrayList<>();
         int k = 0;
+        List<String> songIds = new ArrayList<>();
+        TrainingData data = new TrainingData();
         for (String id : ids) {
             k++;
-            Path file = BoundaryTrainer.find(audio, id);
             Path ref = set.resolve("refs").resolve(id + ".json");
-            if (file == null || !Files.isRegularFile(ref)) {
-                continue;
-            }
-            err.printf(Locale.ROOT, "\r[%d/%d] %s ...", k, ids.size(), id);
-            DecodedAudio a = decoder.decode(file, Cli.CLI_MAX_DURATION_SEC);
-            SectionTypeModel.Example e = example(a, detector.detect(a), reference(ref));
-            if (e != null) {
-                songs.add(e);
+            for (Path audio : audioDirs) {
+                Path file = BoundaryTrainer.find(audio, id);
+                if (file == null || !Files.isRegularFile(ref)) {
+                    continue;
+                }
+                err.printf(Locale.ROOT, "\r[%d/%d] %s ...", k, ids.size(), id);
+                DecodedAudio a = decoder.decode(file, Cli.CLI_MAX_DURATION_SEC);
+                data.add(id, file);
+                SectionTypeModel.Example e = example(a, detector.detect(a), reference(ref));
+                if (e != null) {
+                    songs.add(e);
+                    songIds.add(id);
+                }
             }
         }
         err.print("\r");
         if (songs.isEmpty()) {
-            err.println("No song of " + set + " has audio in " + audio);
+            err.println("No song of " + set + " has audio in " + audioDirs);
             return 2;
         }
         if (folds > 1) {
@@ -103,7 +110,8 @@ public final class SectionTypeTrainer {
                 List<SectionTypeModel.Example> train = new ArrayList<>();
                 List<SectionTypeModel.Example> test = new ArrayList<>();
                 for (int i = 0; i < songs.size(); i++) {
-                    (i % folds == f ? test : train).add(songs.get(i));
+                    // every rendering of a song in one fold
+                    (foldOf(songIds, i, folds) == f ? test : train).add(songs.get(i));
                 }
                 SectionTypeModel m = SectionTypeModel.fit(train);
                 double[] r = accuracy(m, test);
@@ -118,7 +126,7 @@ public final class SectionTypeTrainer {
         String text = "# vibecraft section type model: multinomial logistic regression over segment features,"
                 + " Viterbi with learned transitions\n# trained by: train-section-types " + set + " ("
                 + songs.size() + " songs, time share typed right on them "
-                + String.format(Locale.ROOT, "%.3f", self[0] / self[1]) + ")\n" + model.toText();
+                + String.format(Locale.ROOT, "%.3f", self[0] / self[1]) + ")\n" + data.line() + model.toText();
         if (target.getParent() != null) {
             Files.createDirectories(target.getParent());
         }
@@ -126,6 +134,10 @@ public final class SectionTypeTrainer {
         out.printf(Locale.ROOT, "%d songs, time share typed right on them %.3f%n", songs.size(), self[0] / self[1]);
         out.println("model written to " + target);
         return 0;
+    }
+
+    private static int foldOf(List<String> songIds, int i, int folds) {
+        return Math.floorMod(songIds.get(i).hashCode(), folds);
     }
 
     /** [seconds typed right, seconds] of the songs, decoded as in the service. */

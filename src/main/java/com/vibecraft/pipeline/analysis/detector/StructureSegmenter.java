@@ -171,11 +171,11 @@ public final class StructureSegmenter {
      * and at which two segments are never the same material. Inside pop909-dev's piano songs the
      * contrast rarely passes 6; joins of different recordings in real-dev reach 5–60.
      */
-    static final double CLEAR_CONTRAST = Double.parseDouble(System.getProperty("xclear", "8.0"));
+    static final double CLEAR_CONTRAST = 8.0;
     /** Contrast of a peak that a nearby boundary is moved onto (the change is where the sound changes). */
-    static final double SNAP_CONTRAST = Double.parseDouble(System.getProperty("xsnap", "4.0"));
+    static final double SNAP_CONTRAST = 4.0;
     /** How far a boundary found on the beat grid may move onto a contrast peak. */
-    static final double SNAP_SEC = Double.parseDouble(System.getProperty("xsnapsec", "2.0"));
+    static final double SNAP_SEC = 2.0;
 
     /**
      * Adds to the model's boundaries the novelty peaks where the sound changes too (a contrast of

@@ -43,10 +43,10 @@ class CodecStabilityTest {
     /** Mean HR3F WAV vs MP3 64 kb/s over {@link #SONGS}. Measured 1.000 on 2026-12-06. (Goal .90.) */
     static final double MP3_HR3F_MIN = 0.95;
     /**
-     * Mean HR3F WAV vs Ogg Vorbis over {@link #SONGS}. Measured 0.978 on 2026-12-06 (the timbre-only
-     * pad/saw song loses its first boundary in Ogg). (Goal .90.)
+     * Mean HR3F WAV vs Ogg Vorbis over {@link #SONGS}. Measured 1.000 on 2026-12-06 (0.978 before the
+     * clear-change stage: the timbre-only pad/saw song lost its first boundary in Ogg). (Goal .90.)
      */
-    static final double OGG_HR3F_MIN = 0.93;
+    static final double OGG_HR3F_MIN = 0.95;
 
     /** Battery songs used (names), one or two per kind of contrast. */
     static final Set<String> SONGS = Set.of(
