@@ -687,8 +687,12 @@ def main(argv):
         dev = os.path.join(os.path.dirname(os.path.abspath(src)), "pop909-dev", "index.json")
         if os.path.isfile(dev):
             excludes.append(dev)
-        elif os.path.isfile("/work/shared/corpus/pop909-dev/index.json"):
-            excludes.append("/work/shared/corpus/pop909-dev/index.json")
+        else:
+            # the project's own corpus: ../shared next to the checkout
+            here = os.path.dirname(os.path.abspath(__file__))
+            shared = os.path.join(here, "..", "..", "shared", "corpus", "pop909-dev", "index.json")
+            if os.path.isfile(shared):
+                excludes.append(os.path.normpath(shared))
     forbidden = set()
     for ex in excludes:
         forbidden |= set(read_ids(ex))
