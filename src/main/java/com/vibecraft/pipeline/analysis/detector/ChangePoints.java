@@ -37,26 +37,42 @@ public final class ChangePoints {
     /** Variance floor (z-units²): steady generated tones have almost no variance. */
     static final double VAR_FLOOR = 0.05;
 
-    private ChangePoints() {
+    /** Column-wise prefix sums of {@link #frameFeatures}, one row per dimension; null when too short. */
+    private final double[][] sums;
+    private final int nFrames;
+    private final double frameRate;
+    private final int block;
+
+    private ChangePoints(SpectralFeatures f) {
+        this.nFrames = f.nFrames;
+        this.frameRate = f.frameRate;
+        this.block = Math.max(1, (int) Math.round(BLOCK_SEC * f.frameRate));
+        this.sums = f.nFrames < 8 ? null : prefix(frameFeatures(f));
+    }
+
+    /** The song's sound profile, from which contrasts at any time or between any segments are read. */
+    public static ChangePoints of(SpectralFeatures f) {
+        return new ChangePoints(f);
+    }
+
+    /** Per-frame contrast of a song (see the class comment). */
+    public static double[] contrast(SpectralFeatures f) {
+        return of(f).contrast();
     }
 
     /** Per-frame contrast (see the class comment); 0 where a window does not fit. */
-    public static double[] contrast(SpectralFeatures f) {
-        int n = f.nFrames;
+    public double[] contrast() {
+        int n = nFrames;
         double[] out = new double[n];
-        if (n < 8) {
+        if (sums == null) {
             return out;
         }
-        double[][] x = frameFeatures(f);
-        int[][] groups = GROUPS;
-        int ws = Math.max(2, (int) Math.round(SHORT_SEC * f.frameRate));
-        int wl = Math.max(ws + 1, (int) Math.round(LONG_SEC * f.frameRate));
-        int block = Math.max(1, (int) Math.round(BLOCK_SEC * f.frameRate));
-        double[][] c1 = prefix(x);
+        int ws = Math.max(2, (int) Math.round(SHORT_SEC * frameRate));
+        int wl = Math.max(ws + 1, (int) Math.round(LONG_SEC * frameRate));
         for (int t = ws; t + ws <= n; t++) {
-            double a = groupContrast(c1, groups, t, ws, block);
+            double a = between(t - ws, t, t, t + ws);
             int w2 = t >= wl && t + wl <= n ? wl : Math.min(t, n - t);
-            out[t] = Math.min(a, groupContrast(c1, groups, t, w2, block));
+            out[t] = Math.min(a, between(t - w2, t, t, t + w2));
         }
         return out;
     }
@@ -87,63 +103,46 @@ public final class ChangePoints {
     }
 
     /**
-     * Contrast between whole segments (same statistic as {@link #contrast}, each segment one
-     * side): entry [a][b] for the segments between successive {@code edgesSec} (first 0, last the
-     * duration).
+     * Contrast between whole segments (the same statistic, each segment one side): entry [a][b]
+     * for the segments between successive {@code edgesSec} (first 0, last the duration).
      */
-    public static double[][] segmentContrast(SpectralFeatures f, double[] edgesSec) {
+    public double[][] segmentContrast(double[] edgesSec) {
         int k = edgesSec.length - 1;
         double[][] out = new double[k][k];
-        int n = f.nFrames;
-        if (n < 8 || k < 2) {
+        if (sums == null || k < 2) {
             return out;
         }
-        double[][] c1 = prefix(frameFeatures(f));
-        int[][] groups = GROUPS;
-        int block = Math.max(1, (int) Math.round(BLOCK_SEC * f.frameRate));
         int[] fr = new int[k + 1];
         for (int i = 0; i <= k; i++) {
-            fr[i] = Math.max(0, Math.min(n, (int) Math.round(edgesSec[i] * f.frameRate)));
+            fr[i] = Math.max(0, Math.min(nFrames, (int) Math.round(edgesSec[i] * frameRate)));
         }
         for (int a = 0; a < k; a++) {
             for (int b = a + 1; b < k; b++) {
-                if (fr[a + 1] - fr[a] < block || fr[b + 1] - fr[b] < block) {
-                    continue;
+                if (fr[a + 1] - fr[a] >= block && fr[b + 1] - fr[b] >= block) {
+                    out[a][b] = between(fr[a], fr[a + 1], fr[b], fr[b + 1]);
+                    out[b][a] = out[a][b];
                 }
-                double best = 0;
-                for (int[] g : groups) {
-                    double acc = 0;
-                    for (int d : g) {
-                        double[] c = c1[d];
-                        double ma = (c[fr[a + 1]] - c[fr[a]]) / (fr[a + 1] - fr[a]);
-                        double mb = (c[fr[b + 1]] - c[fr[b]]) / (fr[b + 1] - fr[b]);
-                        double va = blockVariance(c, fr[a], fr[a + 1], block, ma);
-                        double vb = blockVariance(c, fr[b], fr[b + 1], block, mb);
-                        acc += (ma - mb) * (ma - mb) / (0.5 * (va + vb) + VAR_FLOOR);
-                    }
-                    best = Math.max(best, acc / g.length);
-                }
-                out[a][b] = best;
-                out[b][a] = best;
             }
         }
         return out;
     }
 
-    private static double groupContrast(double[][] c1, int[][] groups, int t, int w, int block) {
-        int a0 = t - w;
-        int b1 = t + w;
+    /**
+     * The two-sample contrast of frames [a0, a1) against [b0, b1): per group, the mean over its
+     * dimensions of (difference of means)² / (mean block variance + floor); the largest group.
+     */
+    private double between(int a0, int a1, int b0, int b1) {
         double best = 0;
-        for (int[] g : groups) {
+        for (int[] g : GROUPS) {
             double acc = 0;
             for (int d : g) {
-                double[] c = c1[d];
-                double mb = (c[t] - c[a0]) / w;
-                double ma = (c[b1] - c[t]) / w;
-                double vb = blockVariance(c, a0, t, block, mb);
-                double va = blockVariance(c, t, b1, block, ma);
-                double diff = ma - mb;
-                acc += diff * diff / (0.5 * (va + vb) + VAR_FLOOR);
+                double[] c = sums[d];
+                double ma = (c[a1] - c[a0]) / (a1 - a0);
+                double mb = (c[b1] - c[b0]) / (b1 - b0);
+                double va = blockVariance(c, a0, a1, block, ma);
+                double vb = blockVariance(c, b0, b1, block, mb);
+                double diff = mb - ma;
+                acc += diff * diff / (0.5 * (vb + va) + VAR_FLOOR);
             }
             best = Math.max(best, acc / g.length);
         }

@@ -148,7 +148,7 @@ public final class StructureSegmenter {
         double[] edgesSec = new double[times.length + 2];
         System.arraycopy(times, 0, edgesSec, 1, times.length);
         edgesSec[edgesSec.length - 1] = durationSec;
-        double[][] differ = ChangePoints.segmentContrast(f, edgesSec);
+        double[][] differ = x.sound.segmentContrast(edgesSec);
         int[] cluster = clusterSegments(x.s, edges, differ, CLEAR_CONTRAST);
         List<Segment> out = new ArrayList<>();
         for (int i = 0; i + 1 < edges.length; i++) {
@@ -323,7 +323,8 @@ public final class StructureSegmenter {
         double[] stripeStart;
         double[] stripeEnd;
         int[] phase;
-        /** Contrast of sound per frame ({@link ChangePoints#contrast}) and its largest value within ±1 unit of each unit start. */
+        /** The song's sound profile, its contrast per frame and the largest within ±1 unit of each unit start. */
+        ChangePoints sound;
         double[] frameContrast;
         double[] contrast;
     }
@@ -429,7 +430,8 @@ public final class StructureSegmenter {
         x.coarser = sfs[3];
         normalizeMax(x.coarser);
         x.phase = barPhases(chroma, onsetAtUnit, lowAtUnit);
-        x.frameContrast = ChangePoints.contrast(f);
+        x.sound = ChangePoints.of(f);
+        x.frameContrast = x.sound.contrast();
         x.contrast = new double[n];
         for (int u = 0; u < n; u++) {
             int a = grid[Math.max(0, u - 1)];
