@@ -17,7 +17,6 @@ public class AnalysisAssembler {
     public SongAnalysis assemble(UUID songId, DecodedAudio audio, List<RawSegment> segments, List<Double> beatTimes,
                                  double bpm, String source, String fallbackReason) {
         double[] energies = SegmentEnergy.meanRms(audio.samples(), audio.sampleRate(), segments);
-        // the local detector splits only where the material changes (SectionInference#infer)
         List<Section> sections = inference.infer(segments, energies, "local".equals(source));
         double bpmRounded = Math.round(bpm * 100.0) / 100.0;
         List<Double> beats = beatTimes.stream().map(t -> Math.round(t * 1000.0) / 1000.0).toList();

@@ -173,12 +173,13 @@ public final class SectionInference {
     }
 
     /**
-     * As {@link #infer(List, double[])}; with {@code keepMaterialChanges}, step 7 merges only
-     * neighbours of the same soft type that are also the same material (label cluster). The local
+     * As {@link #infer(List, double[])}; for the segments of the local detector ({@code local}),
+     * step 6 is the learned {@link SectionTypeModel} when one is set, and step 7 merges only
+     * neighbours of the same soft type that are also the same material (label cluster): the local
      * detector places a boundary only where the music changes, so two neighbours of different
      * material stay apart even when both are, say, verses or both in the intro's first 15 %.
      */
-    public List<Section> infer(List<RawSegment> segments, double[] energies, boolean keepMaterialChanges) {
+    public List<Section> infer(List<RawSegment> segments, double[] energies, boolean local) {
         Objects.requireNonNull(segments, "segments");
         Objects.requireNonNull(energies, "energies");
         if (energies.length != segments.size()) {
@@ -307,7 +308,7 @@ public final class SectionInference {
             }
         }
 
-        if (keepMaterialChanges && typeModel != null) {
+        if (local && typeModel != null) {
             // the local detector's segments: the learned namer replaces step 6
             int k = segs.size();
             double[] st = new double[k];
@@ -345,7 +346,7 @@ public final class SectionInference {
         while (i < segs.size()) {
             int j = i;
             while (j + 1 < segs.size() && segs.get(j + 1).soft.equals(segs.get(i).soft)
-                    && (!keepMaterialChanges || segs.get(j + 1).cluster == segs.get(j).cluster)) {
+                    && (!local || segs.get(j + 1).cluster == segs.get(j).cluster)) {
                 j++;
             }
             Seg first = segs.get(i);

@@ -1,9 +1,7 @@
 package com.vibecraft.pipeline.analysis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import com.vibecraft.pipeline.analysis.detector.ModelResources;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,14 +51,7 @@ public final class SectionTypeModel {
 
     /** The model in the jar. */
     public static SectionTypeModel bundled() {
-        try (InputStream in = SectionTypeModel.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("section type model resource missing: " + RESOURCE);
-            }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return parse(ModelResources.text("section type model", RESOURCE));
     }
 
     /**
@@ -157,20 +148,30 @@ public final class SectionTypeModel {
     /** Per-segment type probabilities (rows sum to 1). */
     double[][] probabilities(double[][] x) {
         double[][] p = new double[x.length][TYPES.size()];
+        double[] z = new double[FEATURES.size()];
         for (int i = 0; i < x.length; i++) {
-            softmax(scores(x[i]), p[i]);
+            standardise(x[i], mean, sd, z);
+            softmax(scores(z, w), p[i]);
         }
         return p;
     }
 
-    private double[] scores(double[] row) {
-        double[] s = new double[TYPES.size()];
-        for (int t = 0; t < s.length; t++) {
-            double z = 0;
-            for (int f = 0; f < row.length; f++) {
-                z += w[t][f] * (f == 0 ? 1 : (row[f] - mean[f]) / sd[f]);
+    /** The bias stays 1; every other feature becomes (value − mean) / sd. */
+    private static void standardise(double[] row, double[] mean, double[] sd, double[] z) {
+        z[0] = 1;
+        for (int f = 1; f < row.length; f++) {
+            z[f] = (row[f] - mean[f]) / sd[f];
+        }
+    }
+
+    private static double[] scores(double[] z, double[][] weights) {
+        double[] s = new double[weights.length];
+        for (int t = 0; t < weights.length; t++) {
+            double acc = 0;
+            for (int f = 0; f < z.length; f++) {
+                acc += weights[t][f] * z[f];
             }
-            s[t] = z;
+            s[t] = acc;
         }
         return s;
     }
@@ -349,17 +350,13 @@ public final class SectionTypeModel {
         double[][] grad = new double[m][d];
         double[] p = new double[m];
         double[] z = new double[d];
-        SectionTypeModel cur = new SectionTypeModel(mean, sd, w, new double[m], new double[m], new double[m][m]);
         for (int it = 0; it < ITERATIONS; it++) {
             for (double[] g : grad) {
                 Arrays.fill(g, 0);
             }
             for (int i = 0; i < n; i++) {
-                double[] r = rows.get(i);
-                for (int f = 0; f < d; f++) {
-                    z[f] = f == 0 ? 1 : (r[f] - mean[f]) / sd[f];
-                }
-                softmax(cur.scoresOfStandardised(z, w), p);
+                standardise(rows.get(i), mean, sd, z);
+                softmax(scores(z, w), p);
                 double wi = ws.get(i) / wTotal;
                 int y = ys.get(i);
                 for (int t = 0; t < m; t++) {
@@ -382,18 +379,6 @@ public final class SectionTypeModel {
             transLog[t] = logNormalise(transC[t]);
         }
         return new SectionTypeModel(mean, sd, w, startLog, endLog, transLog);
-    }
-
-    private double[] scoresOfStandardised(double[] z, double[][] weights) {
-        double[] s = new double[weights.length];
-        for (int t = 0; t < weights.length; t++) {
-            double acc = 0;
-            for (int f = 0; f < z.length; f++) {
-                acc += weights[t][f] * z[f];
-            }
-            s[t] = acc;
-        }
-        return s;
     }
 
     private static double[] logNormalise(double[] c) {

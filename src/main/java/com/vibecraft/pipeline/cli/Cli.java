@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -84,23 +86,27 @@ public final class Cli {
                         "{{vibecraft.detector.min-section-sec}}").trim());
                 float maxRate = Float.parseFloat(ctx.resolvePropertyPlaceholders(
                         "{{vibecraft.analysis.max-sample-rate}}").trim());
-                String use = boundaryModel != null ? boundaryModel : ctx.resolvePropertyPlaceholders(
-                        "{{vibecraft.detector.boundary-model}}").trim();
-                BoundaryModel model = switch (use.toLowerCase(Locale.ROOT)) {
-                    case "on", "true" -> BoundaryModel.bundled();
-                    case "off", "false" -> null;
-                    default -> BoundaryModel.parse(Files.readString(Path.of(use)));
-                };
-                String types = sectionTypes != null ? sectionTypes : ctx.resolvePropertyPlaceholders(
-                        "{{vibecraft.detector.section-type-model}}").trim();
-                SectionTypeModel typeModel = switch (types.toLowerCase(Locale.ROOT)) {
-                    case "on", "true" -> SectionTypeModel.bundled();
-                    case "off", "false" -> null;
-                    default -> SectionTypeModel.parse(Files.readString(Path.of(types)));
-                };
+                BoundaryModel model = choose(boundaryModel, ctx, "vibecraft.detector.boundary-model",
+                        BoundaryModel::bundled, BoundaryModel::parse);
+                SectionTypeModel typeModel = choose(sectionTypes, ctx, "vibecraft.detector.section-type-model",
+                        SectionTypeModel::bundled, SectionTypeModel::parse);
                 return new Analysis(new AudioDecoder(maxRate), new LocalStructureDetector(minSection, model),
                         new AnalysisAssembler(new SectionInference(typeModel)), CLI_MAX_DURATION_SEC);
             }
+        }
+
+        /**
+         * A learned model by its switch: {@code on}/{@code true} the one in the jar, {@code off}/{@code false}
+         * none, else a model file; {@code choice} null = the setting {@code key}.
+         */
+        private static <T> T choose(String choice, CamelContext ctx, String key, Supplier<T> bundled,
+                                    Function<String, T> parse) throws IOException {
+            String use = choice != null ? choice : ctx.resolvePropertyPlaceholders("{{" + key + "}}").trim();
+            return switch (use.toLowerCase(Locale.ROOT)) {
+                case "on", "true" -> bundled.get();
+                case "off", "false" -> null;
+                default -> parse.apply(Files.readString(Path.of(use)));
+            };
         }
 
         static AudioDecoder decoderFromSettings() throws Exception {

@@ -1,25 +1,21 @@
 package com.vibecraft.pipeline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vibecraft.pipeline.analysis.DetectorResult;
 import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.RawSegment;
 import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.analysis.SegmentEnergy;
-import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code train-section-types <train-set-dir> <audio-dir> [<audio-dir>...] [--out FILE]
@@ -34,75 +30,30 @@ public final class SectionTypeTrainer {
     static final Path DEFAULT_OUT =
             Path.of("src/main/resources/com/vibecraft/pipeline/analysis/section-type-model.txt");
     static final String USAGE = "Usage: train-section-types <train-set-dir> <audio-dir> [<audio-dir>...] [--out FILE]"
-            + " [--exclude INDEX_JSON]... [--cv FOLDS]\n";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+            + " [--exclude INDEX_JSON]... [--min-section-sec S] [--cv FOLDS]\n";
 
     private SectionTypeTrainer() {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Path set = null;
-        List<Path> audioDirs = new ArrayList<>();
-        Path target = DEFAULT_OUT;
-        List<Path> excludes = new ArrayList<>();
-        int folds = 0;
-        for (int i = 0; i < args.length; i++) {
-            if ("--out".equals(args[i]) && i + 1 < args.length) {
-                target = Path.of(args[++i]);
-            } else if ("--exclude".equals(args[i]) && i + 1 < args.length) {
-                excludes.add(Path.of(args[++i]));
-            } else if ("--cv".equals(args[i]) && i + 1 < args.length) {
-                folds = Integer.parseInt(args[++i]);
-            } else if (!args[i].startsWith("--") && set == null) {
-                set = Path.of(args[i]);
-            } else if (!args[i].startsWith("--")) {
-                audioDirs.add(Path.of(args[i]));
-            } else {
-                err.println("Unexpected argument: " + args[i]);
-                err.print(USAGE);
-                return 2;
-            }
-        }
-        if (set == null || audioDirs.isEmpty() || !Files.isRegularFile(set.resolve("index.json"))
-                || !audioDirs.stream().allMatch(Files::isDirectory)) {
-            err.println("train-section-types needs a corpus folder (with index.json and refs/) and a folder of its audio.");
-            err.print(USAGE);
+        TrainingCorpus corpus = TrainingCorpus.parse("train-section-types", USAGE, DEFAULT_OUT, args, err);
+        if (corpus == null) {
             return 2;
         }
-        Set<String> ids = BoundaryTrainer.trainableIds(set, excludes, err);
-        if (ids == null) {
-            return 2;
-        }
-        AudioDecoder decoder = Cli.Analysis.decoderFromSettings();
-        LocalStructureDetector detector = new LocalStructureDetector();
+        LocalStructureDetector detector = new LocalStructureDetector(corpus.minSectionSec);
         List<SectionTypeModel.Example> songs = new ArrayList<>();
-        int k = 0;
         List<String> songIds = new ArrayList<>();
-        TrainingData data = new TrainingData();
-        for (String id : ids) {
-            k++;
-            Path ref = set.resolve("refs").resolve(id + ".json");
-            for (Path audio : audioDirs) {
-                Path file = BoundaryTrainer.find(audio, id);
-                if (file == null || !Files.isRegularFile(ref)) {
-                    continue;
-                }
-                err.printf(Locale.ROOT, "\r[%d/%d] %s ...", k, ids.size(), id);
-                DecodedAudio a = decoder.decode(file, Cli.CLI_MAX_DURATION_SEC);
-                data.add(id, file);
-                SectionTypeModel.Example e = example(a, detector.detect(a), reference(ref));
-                if (e != null) {
-                    songs.add(e);
-                    songIds.add(id);
-                }
+        String data = corpus.read(err, (id, a, ref) -> {
+            SectionTypeModel.Example e = example(a, detector.detect(a), reference(ref));
+            if (e != null) {
+                songs.add(e);
+                songIds.add(id);
             }
-        }
-        err.print("\r");
-        if (songs.isEmpty()) {
-            err.println("No song of " + set + " has audio in " + audioDirs);
+        });
+        if (data == null || songs.isEmpty()) {
             return 2;
         }
+        int folds = corpus.folds;
         if (folds > 1) {
             double acc = 0;
             double total = 0;
@@ -123,16 +74,12 @@ public final class SectionTypeTrainer {
         }
         SectionTypeModel model = SectionTypeModel.fit(songs);
         double[] self = accuracy(model, songs);
-        String text = "# vibecraft section type model: multinomial logistic regression over segment features,"
-                + " Viterbi with learned transitions\n# trained by: train-section-types " + set + " ("
+        corpus.write("# vibecraft section type model: multinomial logistic regression over segment features,"
+                + " Viterbi with learned transitions\n# trained by: train-section-types " + corpus.set + " ("
                 + songs.size() + " songs, time share typed right on them "
-                + String.format(Locale.ROOT, "%.3f", self[0] / self[1]) + ")\n" + data.line() + model.toText();
-        if (target.getParent() != null) {
-            Files.createDirectories(target.getParent());
-        }
-        Files.writeString(target, text);
+                + String.format(Locale.ROOT, "%.3f", self[0] / self[1]) + ")\n" + data + model.toText());
         out.printf(Locale.ROOT, "%d songs, time share typed right on them %.3f%n", songs.size(), self[0] / self[1]);
-        out.println("model written to " + target);
+        out.println("model written to " + corpus.out);
         return 0;
     }
 
@@ -195,10 +142,8 @@ public final class SectionTypeTrainer {
     }
 
     static List<RefSection> reference(Path ref) throws IOException {
-        JsonNode root = JSON.readTree(ref.toFile());
-        JsonNode list = root.isArray() ? root : root.path("sections");
         List<RefSection> out = new ArrayList<>();
-        for (JsonNode sec : list) {
+        for (JsonNode sec : TrainingCorpus.sections(ref)) {
             int t = SectionTypeModel.TYPES.indexOf(sec.path("label").asText());
             if (t >= 0) {
                 out.add(new RefSection(sec.path("start").asDouble(), sec.path("end").asDouble(), t));

@@ -57,73 +57,67 @@ class CommandLineTest {
         return set.getParent();
     }
 
-    @Test
-    void trainBoundariesRefusesValidationSongsAndWritesALoadableModel() throws Exception {
+    /** A trainer command ({@code BoundaryTrainer::run}, {@code SectionTypeTrainer::run}). */
+    private interface Trainer {
+        int run(String[] args, PrintStream out, PrintStream err) throws Exception;
+    }
+
+    /**
+     * Two training songs (901, 902) with audio: refused while the sibling pop909-dev holds
+     * {@code validationId} (nothing written), then trained with an explicit disjoint validation
+     * index. Returns the model file the second run wrote.
+     */
+    private Path trainsOnlyOutsideValidation(Trainer trainer, String validationId, Path audio) throws Exception {
         Path root = tmp.resolve("corpus");
         Path train = corpus(root, "pop909-train", "901", "902");
-        Path audio = Files.createDirectories(tmp.resolve("audio"));
         TestAudio.writeWav(audio.resolve("901.wav"), TestAudio.abab(22050, 1), 22050);
         TestAudio.writeWav(audio.resolve("902.wav"), TestAudio.abab(22050, 2), 22050);
         Path model = tmp.resolve("model.txt");
 
-        // the sibling pop909-dev holds 902: refused, nothing written
-        corpus(root, "pop909-dev", "902", "950");
+        corpus(root, "pop909-dev", validationId, "950");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = BoundaryTrainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString()},
+        int code = trainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString()},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("902"), err.toString(StandardCharsets.UTF_8));
-        assertTrue(!Files.exists(model));
-
-        // an explicit, disjoint validation index: trains and writes a model the detector reads
-        Path other = corpus(tmp.resolve("elsewhere"), "val", "950");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        code = BoundaryTrainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString(),
-                "--exclude", other.resolve("index.json").toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
-        assertEquals(0, code);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("2 songs"), out.toString(StandardCharsets.UTF_8));
-        BoundaryModel m = BoundaryModel.parse(Files.readString(model));
-        assertTrue(m.trees() > 0);
-
-        Path outDir = tmp.resolve("est");
-        code = Cli.bench(new String[] {audio.toString(), "--out", outDir.toString(), "--boundary-model", model.toString()},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
-        assertEquals(0, code);
-        assertTrue(Files.exists(outDir.resolve("901.json")));
-    }
-
-    @Test
-    void trainSectionTypesRefusesValidationSongsAndWritesAModelBenchCanUse() throws Exception {
-        Path root = tmp.resolve("corpus");
-        Path train = corpus(root, "pop909-train", "901", "902");
-        Path audio = Files.createDirectories(tmp.resolve("audio"));
-        TestAudio.writeWav(audio.resolve("901.wav"), TestAudio.abab(22050, 1), 22050);
-        TestAudio.writeWav(audio.resolve("902.wav"), TestAudio.abab(22050, 2), 22050);
-        Path model = tmp.resolve("types.txt");
-
-        corpus(root, "pop909-dev", "901");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SectionTypeTrainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString()},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(2, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("901"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(validationId), err.toString(StandardCharsets.UTF_8));
         assertTrue(!Files.exists(model));
 
         Path other = corpus(tmp.resolve("elsewhere"), "val", "950");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        code = SectionTypeTrainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString(),
+        code = trainer.run(new String[] {train.toString(), audio.toString(), "--out", model.toString(),
                 "--exclude", other.resolve("index.json").toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
         assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("2 songs"), out.toString(StandardCharsets.UTF_8));
-        SectionTypeModel.parse(Files.readString(model));
+        assertTrue(Files.readString(model).contains("# training data: 2 files, sha256 "));
+        return model;
+    }
 
-        Path outDir = tmp.resolve("est-types");
-        code = Cli.bench(new String[] {audio.toString(), "--out", outDir.toString(), "--section-types", model.toString()},
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
-        assertEquals(0, code);
-        assertTrue(Files.readString(outDir.resolve("902.json")).contains("\"typeSoft\""));
+    /** Runs bench over the audio with the given extra options; returns its output folder. */
+    private Path bench(Path audio, String... options) throws Exception {
+        Path outDir = tmp.resolve("est");
+        List<String> args = new ArrayList<>(List.of(audio.toString(), "--out", outDir.toString()));
+        args.addAll(List.of(options));
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        assertEquals(0, Cli.bench(args.toArray(String[]::new), sink, sink));
+        return outDir;
+    }
+
+    @Test
+    void trainBoundariesRefusesValidationSongsAndWritesALoadableModel() throws Exception {
+        Path audio = Files.createDirectories(tmp.resolve("audio"));
+        Path model = trainsOnlyOutsideValidation(BoundaryTrainer::run, "902", audio);
+        assertTrue(BoundaryModel.parse(Files.readString(model)).trees() > 0);
+        assertTrue(Files.exists(bench(audio, "--boundary-model", model.toString()).resolve("901.json")));
+    }
+
+    @Test
+    void trainSectionTypesRefusesValidationSongsAndWritesAModelBenchCanUse() throws Exception {
+        Path audio = Files.createDirectories(tmp.resolve("audio"));
+        Path model = trainsOnlyOutsideValidation(SectionTypeTrainer::run, "901", audio);
+        SectionTypeModel.parse(Files.readString(model));
+        Path est = bench(audio, "--section-types", model.toString());
+        assertTrue(Files.readString(est.resolve("902.json")).contains("\"typeSoft\""));
     }
 
     @Test

@@ -1,9 +1,5 @@
 package com.vibecraft.pipeline.analysis.detector;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,14 +57,7 @@ public final class BoundaryModel {
 
     /** The model in the jar. */
     public static BoundaryModel bundled() {
-        try (InputStream in = BoundaryModel.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("boundary model resource missing: " + RESOURCE);
-            }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return parse(ModelResources.text("boundary model", RESOURCE));
     }
 
     /** Reads the text form ({@link #toText()}). */
