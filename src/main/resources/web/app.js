@@ -65,12 +65,13 @@ function authHeaders() {
 
 async function api(method, path) {
   let res;
+  let text;
   try {
     res = await fetch(API + path, { method, headers: { Accept: 'application/json', ...authHeaders() } });
+    text = await res.text();
   } catch (e) {
     throw new Error('The service cannot be reached.');
   }
-  const text = await res.text();
   let body = null;
   if (text) {
     try { body = JSON.parse(text); } catch { body = null; }
@@ -575,9 +576,15 @@ function setupActions() {
 // ------------------------------------------------------------------ start
 
 async function poll() {
-  await refreshSongs();
-  await refreshSong();
-  setTimeout(poll, POLL_MS);
+  // one refresh that throws must not end the polling: the next one is always scheduled
+  try {
+    await refreshSongs();
+    await refreshSong();
+  } catch (e) {
+    say('#song-message', `Could not refresh the page: ${describe(e)}`);
+  } finally {
+    setTimeout(poll, POLL_MS);
+  }
 }
 
 setupToken();

@@ -199,7 +199,7 @@ class WebPageIT {
     @Order(3)
     void clipsCompleteAndAFailedOneIsRetried() throws Exception {
         // the fake video API fails the first prediction, so one clip ends failed, the rest completed
-        wait.until(d -> {
+        wait.withMessage(this::pageState).until(d -> {
             String summary = d.findElement(By.id("clip-summary")).getText();
             return summary.contains("0 processing, 0 queued, 1 failed") ? summary : null;
         });
@@ -308,6 +308,19 @@ class WebPageIT {
             String text = d.findElement(by).getText();
             return text.contains(part) ? text : null;
         });
+    }
+
+    /** What the page shows and what the API says about the clips, for a wait that timed out. */
+    private String pageState() {
+        try {
+            return "page: " + browser.findElement(By.id("clip-summary")).getText() + " | "
+                    + browser.findElement(By.id("song-message")).getText() + " | api: "
+                    + js("return fetch('/api/v1/songs/' + document.querySelector('#songs tbody tr').dataset.id"
+                            + " + '/clips/status', {headers: {Authorization: 'Bearer ' + sessionStorage.getItem('vibecraft.apiToken')}})"
+                            + ".then(r => r.text());");
+        } catch (RuntimeException e) {
+            return "page state unavailable: " + e;
+        }
     }
 
     private Object js(String script) {
