@@ -9,8 +9,9 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import com.vibecraft.pipeline.flow.ClipSteps;
+import com.vibecraft.pipeline.flow.VideoSteps;
 
-/** Serves stored files (song originals, preview videos), whole (200) or one range (206), so players can seek. */
+/** Serves stored files (song originals, preview clips, music videos), whole (200) or one range (206), so players can seek. */
 public class FileResponder {
 
     /** Media players ask for open ranges ({@code bytes=0-}); a shorter 206 keeps each response small. */
@@ -18,10 +19,12 @@ public class FileResponder {
 
     private final SongApi songApi;
     private final ClipSteps clipSteps;
+    private final VideoSteps videoSteps;
 
-    public FileResponder(SongApi songApi, ClipSteps clipSteps) {
+    public FileResponder(SongApi songApi, ClipSteps clipSteps, VideoSteps videoSteps) {
         this.songApi = songApi;
         this.clipSteps = clipSteps;
+        this.videoSteps = videoSteps;
     }
 
     public void songAudio(Exchange exchange) {
@@ -31,6 +34,10 @@ public class FileResponder {
 
     public void clipVideo(Exchange exchange) {
         respond(exchange, clipSteps.videoFile(exchange.getMessage().getHeader("clipId", String.class)), "video/mp4");
+    }
+
+    public void songVideo(Exchange exchange) {
+        respond(exchange, videoSteps.videoFile(exchange.getMessage().getHeader("songId", String.class)), "video/mp4");
     }
 
     private void respond(Exchange exchange, File file, String contentType) {

@@ -8,6 +8,7 @@ import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.api.ApiErrors;
 import com.vibecraft.pipeline.api.FileResponder;
 import com.vibecraft.pipeline.flow.ClipSteps;
+import com.vibecraft.pipeline.flow.VideoSteps;
 import com.vibecraft.pipeline.api.HttpErrorResponses;
 import com.vibecraft.pipeline.api.SongApi;
 import com.vibecraft.pipeline.audio.AudioDecoder;
@@ -197,8 +198,8 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public FileResponder fileResponder(SongApi songApi, ClipSteps clipSteps) {
-        return new FileResponder(songApi, clipSteps);
+    public FileResponder fileResponder(SongApi songApi, ClipSteps clipSteps, VideoSteps videoSteps) {
+        return new FileResponder(songApi, clipSteps, videoSteps);
     }
 
     @BindToRegistry(lazy = true)

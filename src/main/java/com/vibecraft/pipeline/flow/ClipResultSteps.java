@@ -41,14 +41,17 @@ public class ClipResultSteps {
         return queue.readResults(consumerName, 50, 1000, orphanIdleMs);
     }
 
-    public void apply(Delivery<ClipResult> d) {
+    /** Applies one result; returns the song of a clip that completed (its video may be due), else null. */
+    public java.util.UUID apply(Delivery<ClipResult> d) {
+        java.util.UUID completedSong = null;
         if (d.malformed()) {
             LOG.warn("Ignoring {}", d.problem());
         } else {
             ClipResult r = d.message();
             if (r.completed()) {
                 if (clips.complete(r.clipId(), r.jobId(), r.videoUrl())) {
-                    LOG.info("Clip {} of song {} completed (job {})", r.clipId(), songOf(r), r.jobId());
+                    completedSong = clips.find(r.clipId()).map(c -> c.songId()).orElse(null);
+                    LOG.info("Clip {} of song {} completed (job {})", r.clipId(), completedSong, r.jobId());
                 } else {
                     LOG.info("Ignoring a completed result for clip {} job {}: unknown clip or not its current job",
                             r.clipId(), r.jobId());
@@ -68,6 +71,7 @@ public class ClipResultSteps {
             }
         }
         queue.ackResult(d.entryId());
+        return completedSong;
     }
 
     /** For the log line: results carry the clip id only. */

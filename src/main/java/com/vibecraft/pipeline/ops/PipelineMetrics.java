@@ -4,6 +4,8 @@ import com.vibecraft.pipeline.clips.ClipJobQueue;
 import com.vibecraft.pipeline.song.SongAnalysis;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.song.SongStatus;
+import com.vibecraft.pipeline.flow.VideoSteps.CompositionReport;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -111,6 +113,34 @@ public class PipelineMetrics {
             }
             Long v = ok && value != null ? f.apply(value) : null;
             return v == null ? Double.NaN : v;
+        }
+    }
+
+    /** Video route: one composition ended (composed, failed, waiting, lost or interrupted). */
+    public void compositionFinished(CompositionReport report) {
+        if (report == null) {
+            return;
+        }
+        Counter.builder("vibecraft.video.compositions")
+                .description("Music video compositions by outcome")
+                .tag("outcome", report.outcome())
+                .register(registry).increment();
+        if (!"composed".equals(report.outcome())) {
+            return;
+        }
+        String path = report.streamCopied() ? "copy" : "encode";
+        Timer.builder("vibecraft.video.composition.duration")
+                .description("Wall time of one composed music video, fetching the clips included")
+                .tag("path", path)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(100)).maximumExpectedValue(Duration.ofMinutes(30))
+                .register(registry).record(Math.round(report.wallSec() * 1e9), TimeUnit.NANOSECONDS);
+        if (report.wallSec() > 0 && report.songSec() > 0) {
+            DistributionSummary.builder("vibecraft.video.realtime.factor")
+                    .description("Seconds of music video composed per second of wall time (x real time)")
+                    .tag("path", path)
+                    .serviceLevelObjectives(0.5, 1, 2, 5, 10, 20, 50, 100)
+                    .register(registry).record(report.songSec() / report.wallSec());
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.song;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.vibecraft.pipeline.video.VideoStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.UUID;
 
@@ -23,7 +24,13 @@ public record Song(
         String updatedAt,
         @Schema(nullable = true) String analyzedAt,
         ClipCounts clips,
+        VideoPhase video,
         @JsonIgnore String storagePath) {
+
+    /** The music video phase (details at GET /songs/{id}/video/status). */
+    public record VideoPhase(
+            @Schema(description = "none, waiting, composing, composed, stale or failed") VideoStatus status) {
+    }
 
     /** The clip phase: how many of the song's clips are in each state. */
     public record ClipCounts(int total, int queued, int processing, int completed, int failed) {

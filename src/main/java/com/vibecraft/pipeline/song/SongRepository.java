@@ -7,6 +7,7 @@ import com.vibecraft.pipeline.analysis.Section;
 import com.vibecraft.pipeline.song.Song.ClipCounts;
 import com.vibecraft.pipeline.storage.Jdbc;
 import com.vibecraft.pipeline.storage.NamedSql;
+import com.vibecraft.pipeline.video.VideoStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,7 +34,13 @@ public class SongRepository {
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'queued') AS clips_queued, "
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'processing') AS clips_processing, "
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'completed') AS clips_completed, "
-            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'failed') AS clips_failed";
+            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'failed') AS clips_failed, "
+            // the video phase: what VideoStatus.derive needs
+            + "(SELECT MAX(c.updated_at) FROM clips c WHERE c.song_id = songs.id) AS clips_stamp, "
+            + "(SELECT v.state FROM videos v WHERE v.song_id = songs.id) AS video_state, "
+            + "(SELECT v.file_path FROM videos v WHERE v.song_id = songs.id) AS video_file, "
+            + "(SELECT v.composed_stamp FROM videos v WHERE v.song_id = songs.id) AS video_composed_stamp, "
+            + "(SELECT v.failed_stamp FROM videos v WHERE v.song_id = songs.id) AS video_failed_stamp";
 
     /**
      * Songs another analysis may take: never claimed (left 'uploaded' before {@code :before}), or
@@ -378,6 +385,10 @@ public class SongRepository {
                 iso(rs.getObject("analyzed_at", OffsetDateTime.class)),
                 new ClipCounts(rs.getInt("clips_total"), rs.getInt("clips_queued"), rs.getInt("clips_processing"),
                         rs.getInt("clips_completed"), rs.getInt("clips_failed")),
+                new Song.VideoPhase(VideoStatus.derive(rs.getString("video_state"), rs.getString("video_file") != null,
+                        rs.getObject("video_composed_stamp", OffsetDateTime.class),
+                        rs.getObject("video_failed_stamp", OffsetDateTime.class), rs.getInt("clips_total"),
+                        rs.getObject("clips_stamp", OffsetDateTime.class))),
                 rs.getString("storage_path"));
     }
 
