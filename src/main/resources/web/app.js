@@ -235,6 +235,7 @@ async function select(id) {
     $('#timeline').replaceChildren();
     $('#clips').replaceChildren();
     $('#clip-summary').textContent = '';
+    resetVideo();
     say('#song-message', '');
     const audio = $('#section-audio');
     audio.removeAttribute('src');
@@ -282,6 +283,7 @@ async function refreshSong() {
       say('#song-message', `Could not load the analysis: ${describe(e)}`);
     }
   }
+  await refreshVideo(id);
   if (song.clips && song.clips.total > 0) {
     await refreshClips(id);
   } else {
@@ -550,6 +552,130 @@ async function retryClip(clip, message) {
   }
 }
 
+// ------------------------------------------------------------------ music video
+
+const VIDEO_TEXT = {
+  none: 'No video yet: it is composed from the clips once they are planned and generated.',
+  waiting: 'Waiting for the clips: the video is composed when every clip is completed.',
+  composing: 'Composing the video',
+  composed: 'The video is composed.',
+  stale: 'A clip changed since this video was composed; it is recomposed when every clip is completed again.',
+  failed: 'The last composition failed',
+};
+
+function resetVideo() {
+  const video = $('#song-video');
+  video.pause();
+  video.removeAttribute('src');
+  video.hidden = true;
+  delete video.dataset.key;
+  $('#video-timeline').replaceChildren();
+  $('#video-timeline').hidden = true;
+  $('#video-state').textContent = '';
+  $('#video-progress').hidden = true;
+  $('#video-download').hidden = true;
+  state.videoSectionsFor = null;
+}
+
+async function refreshVideo(id) {
+  let v;
+  try {
+    v = await api('GET', `/songs/${id}/video/status`);
+  } catch (e) {
+    if (e.status !== 404) $('#video-state').textContent = `Could not load the video status: ${describe(e)}`;
+    return;
+  }
+  if (id !== state.selectedId) return;
+  const node = $('#video-state');
+  node.dataset.status = v.status;
+  let text = VIDEO_TEXT[v.status] || v.status;
+  if (v.status === 'composing') text += ` (${v.progress} %)…`;
+  if (v.status === 'failed') text += `: ${v.error}`;
+  if (v.sizeBytes != null) {
+    text += ` ${v.width}×${v.height}, ${v.fps} fps, ${clock(v.durationSec)}, ${(v.sizeBytes / 1048576).toFixed(1)} MB.`;
+  }
+  node.textContent = text;
+  const bar = $('#video-progress');
+  bar.hidden = v.status !== 'composing';
+  bar.value = v.progress;
+  $('#compose-video').textContent = v.sizeBytes != null ? 'Compose video again' : 'Compose video';
+
+  const video = $('#song-video');
+  const download = $('#video-download');
+  if (v.sizeBytes == null) {
+    if (!video.hidden) resetVideo();
+    node.textContent = text;
+    return;
+  }
+  // a recomposed video has a new composedAt: the player loads the new file
+  const key = `${id}@${v.composedAt}`;
+  if (video.dataset.key !== key) {
+    video.dataset.key = key;
+    const url = `${API}/songs/${id}/video?v=${encodeURIComponent(v.composedAt || '')}`;
+    video.src = url;
+    download.href = url;
+    const name = (state.song && (state.song.title || state.song.originalFilename)) || 'music-video';
+    download.setAttribute('download', `${name.replace(/\.[^.]+$/, '')}.mp4`);
+  }
+  video.hidden = false;
+  download.hidden = false;
+  if (state.analysis && state.videoSectionsFor !== state.analysisKey) renderVideoTimeline(state.analysis);
+}
+
+function renderVideoTimeline(analysis) {
+  state.videoSectionsFor = state.analysisKey;
+  const timeline = $('#video-timeline');
+  const total = analysis.durationSec || 1;
+  timeline.replaceChildren(...analysis.sections.map((s) => {
+    const type = TYPES.includes(s.type) ? s.type : 'other';
+    const label = `${s.displayName}, ${clock(s.startSec)} to ${clock(s.endSec)}`;
+    return el('button', {
+      type: 'button',
+      class: `section type-${type}`,
+      style: `width: ${((s.endSec - s.startSec) / total) * 100}%`,
+      'data-section': s.id,
+      'data-start': String(s.startSec),
+      'data-end': String(s.endSec),
+      title: label,
+      'aria-label': `Jump the video to ${label}`,
+      'aria-current': 'false',
+      onclick: () => {
+        const video = $('#song-video');
+        video.currentTime = s.startSec;
+        markVideoSection(s.startSec);
+      },
+    }, el('span', { text: s.displayName }));
+  }));
+  timeline.hidden = false;
+  markVideoSection($('#song-video').currentTime || 0);
+}
+
+/** Highlights the section the video is in: the timeline follows playback. */
+function markVideoSection(t) {
+  const blocks = [...$('#video-timeline').children];
+  blocks.forEach((b, i) => {
+    const last = i === blocks.length - 1;
+    const on = t >= Number(b.dataset.start) && (t < Number(b.dataset.end) || last);
+    b.classList.toggle('current', on);
+    b.setAttribute('aria-current', on ? 'true' : 'false');
+  });
+}
+
+function setupVideo() {
+  const video = $('#song-video');
+  video.addEventListener('timeupdate', () => markVideoSection(video.currentTime));
+  video.addEventListener('seeked', () => markVideoSection(video.currentTime));
+  $('#compose-video').addEventListener('click', async () => {
+    try {
+      await api('POST', `/songs/${state.selectedId}/video`);
+      say('#song-message', 'The video will be composed.', 'info');
+      await refreshVideo(state.selectedId);
+    } catch (e) {
+      say('#song-message', `Could not compose the video: ${describe(e)}`);
+    }
+  });
+}
+
 // ------------------------------------------------------------------ song actions
 
 function setupActions() {
@@ -591,4 +717,5 @@ setupToken();
 setupUpload();
 setupPlayer();
 setupActions();
+setupVideo();
 poll();
