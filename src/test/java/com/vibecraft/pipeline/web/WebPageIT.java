@@ -223,6 +223,66 @@ class WebPageIT {
 
     @Test
     @Order(4)
+    void theComposedVideoPlaysAndItsTimelineFollowsIt() throws Exception {
+        // every clip completed after the retry: the video is composed on its own
+        String state = wait.withMessage(this::pageState).until(d -> {
+            String text = d.findElement(By.id("video-state")).getText();
+            return text.startsWith("The video is composed.") ? text : null;
+        });
+        assertTrue(state.contains("320×180") || state.contains("×"), state);
+        wait.until(d -> d.findElement(By.id("song-video")).isDisplayed());
+        WebElement download = browser.findElement(By.id("video-download"));
+        assertTrue(download.getAttribute("href").contains("/api/v1/songs/"), download.getAttribute("href"));
+        assertTrue(download.getAttribute("download").endsWith(".mp4"));
+        List<WebElement> blocks = browser.findElements(By.cssSelector("#video-timeline .section"));
+        assertTrue(blocks.size() >= 2, "sections under the video: " + blocks.size());
+        screenshot("video");
+        assertAccessible();
+
+        // a click on a section seeks the video there and marks it
+        double[] second = sectionBounds(1);
+        blocks.get(1).click();
+        wait.until(d -> Math.abs(((Number) js("return document.getElementById('song-video').currentTime;")).doubleValue()
+                - second[0]) < 0.05);
+        assertEquals("true", blocks.get(1).getAttribute("aria-current"));
+        assertEquals("false", blocks.get(0).getAttribute("aria-current"));
+
+        // while it plays, the marked section is the one holding currentTime
+        List<double[]> bounds = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            bounds.add(sectionBounds(i));
+        }
+        js("const v = document.getElementById('song-video'); v.muted = true; v.playbackRate = 4; v.play();");
+        long deadline = System.currentTimeMillis() + 8_000;
+        int samples = 0;
+        double first = -1;
+        double last = -1;
+        while (System.currentTimeMillis() < deadline && samples < 40) {
+            @SuppressWarnings("unchecked")
+            List<Object> now = (List<Object>) js("const v = document.getElementById('song-video');"
+                    + "const on = [...document.querySelectorAll('#video-timeline .section')]"
+                    + "  .findIndex(b => b.getAttribute('aria-current') === 'true');"
+                    + "return [v.currentTime, on, v.paused, v.error ? v.error.message || String(v.error.code) : ''];");
+            assertEquals("", now.get(3), "the browser plays the video");
+            double t = ((Number) now.get(0)).doubleValue();
+            int on = ((Number) now.get(1)).intValue();
+            if (first < 0) {
+                first = t;
+            }
+            last = t;
+            assertTrue(on >= 0, "a section is marked at " + t + " s");
+            double[] b = bounds.get(on);
+            // timeupdate fires every ~250 ms: at 4x the mark may trail the playhead by up to a second
+            assertTrue(t >= b[0] - 0.05 && t <= b[1] + 1.2, "at " + t + " s the marked section is " + on + " " + b[0] + "–" + b[1]);
+            samples++;
+            Thread.sleep(150);
+        }
+        assertTrue(last > first + 1, "the video played: " + first + " → " + last);
+        js("document.getElementById('song-video').pause();");
+    }
+
+    @Test
+    @Order(5)
     void tokenLivesInSessionStorage() {
         assertEquals(TOKEN, js("return sessionStorage.getItem('vibecraft.apiToken');"));
         browser.findElement(By.id("token-clear")).click();
