@@ -11,7 +11,9 @@ import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.PlannedClip;
 import com.vibecraft.pipeline.clips.RetryPolicy;
 import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
+import com.vibecraft.pipeline.analysis.Section;
 import com.vibecraft.pipeline.song.NewSong;
+import com.vibecraft.pipeline.song.SongAnalysis;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import com.vibecraft.pipeline.storage.Database;
@@ -72,6 +74,10 @@ class VideoResumeTest {
             Files.write(file, wav);
             songs.insert(new NewSong(id, "left " + id, "left.wav", "audio/wav", "wav", wav.length,
                     id.toString().replace("-", "") + "0".repeat(32), data.relativize(file), SECONDS));
+            // analysed and planned before the crash (an unanalysed song would be analysed and re-planned)
+            assertTrue(songs.claimForAnalysis(id));
+            songs.saveAnalysis(id, new SongAnalysis(id, SECONDS, 120, List.of(), List.of(new Section("s1", 0, "verse",
+                    "verse", "Verse", 0, 0, 0, SECONDS, 1, 0.5)), "local", null));
             List<ClipDraft> drafts = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 drafts.add(new ClipDraft(new PlannedClip("s1", i * 4, i * 4 + 4, null, null, 8, 32), "verse", "Verse", "p"));
@@ -116,7 +122,7 @@ class VideoResumeTest {
         JsonNode v = null;
         while (System.nanoTime() < end) {
             v = Http.get(mid + "/video/status").json();
-            if ("composed".equals(v.path("status").asText()) || "failed".equals(v.path("status").asText())) {
+            if (!"waiting".equals(v.path("status").asText()) && !"composing".equals(v.path("status").asText())) {
                 break;
             }
             Thread.sleep(100);
