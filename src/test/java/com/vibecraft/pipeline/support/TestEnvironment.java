@@ -43,6 +43,9 @@ public final class TestEnvironment {
             System.setProperty("vibecraft.redis.url", System.getProperty("test.redis.url", ""));
             System.setProperty("vibecraft.audjust.base-url", "");
             System.setProperty("vibecraft.audjust.api-key", "");
+            // compositions are the video tests' subject: elsewhere they would only load the two cores
+            System.setProperty("vibecraft.compose.auto", "false");
+            System.setProperty("vibecraft.compose.size", "320x180");
             overrides.forEach(System::setProperty);
             return dir;
         } catch (IOException e) {

@@ -43,7 +43,7 @@ class VideoFlowTest {
     static void environment() {
         // a small frame keeps the re-encode quick; the format itself is the media tests' subject
         data = TestEnvironment.prepare("video", Map.of("vibecraft.redis.prefix", "videoflow-" + System.nanoTime(),
-                "vibecraft.compose.size", "320x180", "vibecraft.compose.fps", "24"));
+                "vibecraft.compose.size", "320x180", "vibecraft.compose.fps", "24", "vibecraft.compose.auto", "true"));
     }
 
     static String base() {

@@ -76,6 +76,7 @@ class WebPageIT {
         // the clip the fake API fails is not retried on its own: it stays failed until the user retries
         p.put("vibecraft.clips.max-attempts", "1");
         p.put("vibecraft.api-token", TOKEN);
+        p.put("vibecraft.compose.auto", "true");
         work = TestEnvironment.prepare("web", p);
         Files.createDirectories(SHOTS);
     }
