@@ -18,7 +18,8 @@ import java.util.List;
  * block as much as across t, so it stays low; the means of raw frames keep the peak on the first
  * frame of the new sound. The contrast of t is the largest over the groups (a part may change only
  * its loudness or only its sound), taken as the smaller over two window lengths, so a change must
- * hold on both sides for several seconds.
+ * hold on both sides for several seconds. Whole segments ({@link #segmentContrast}) are compared
+ * on their sounding frames only (see {@link #SILENCE_BELOW_DB}).
  *
  * <p>Harmony is deliberately absent: inside a part chords change every bar or two, so a change of
  * chords alone is a matter of repetition structure ({@link StructureSegmenter}), not of contrast.
@@ -37,8 +38,19 @@ public final class ChangePoints {
     /** Variance floor (z-units²): steady generated tones have almost no variance. */
     static final double VAR_FLOOR = 0.05;
 
+    /**
+     * A frame whose energy is this far (dB) below the song's level ({@link SpectralFeatures#REFERENCE_RMS_DB})
+     * is silence. Whole segments are compared on their sounding frames only: a song's silent tail
+     * otherwise reads, in its last segment, as a block far below everything else, which swamps the
+     * segment's variance (a loud last chorus then no longer differs from the soft verses).
+     */
+    static final double SILENCE_BELOW_DB = 40.0;
+
     /** Column-wise prefix sums of {@link #frameFeatures}, one row per dimension; null when too short. */
     private final double[][] sums;
+    /** The same over the sounding frames only (silent frames count 0), and the prefix count of sounding frames. */
+    private final double[][] soundSums;
+    private final int[] sounding;
     private final int nFrames;
     private final double frameRate;
     private final int block;
@@ -47,7 +59,17 @@ public final class ChangePoints {
         this.nFrames = f.nFrames;
         this.frameRate = f.frameRate;
         this.block = Math.max(1, (int) Math.round(BLOCK_SEC * f.frameRate));
-        this.sums = f.nFrames < 8 ? null : prefix(frameFeatures(f));
+        double[][] x = f.nFrames < 8 ? null : frameFeatures(f);
+        this.sums = x == null ? null : prefix(x);
+        this.sounding = new int[f.nFrames + 1];
+        for (int t = 0; t < f.nFrames; t++) {
+            boolean on = f.energyDb[t] > SpectralFeatures.REFERENCE_RMS_DB - SILENCE_BELOW_DB;
+            sounding[t + 1] = sounding[t] + (on ? 1 : 0);
+            if (!on && x != null) {
+                java.util.Arrays.fill(x[t], 0.0);
+            }
+        }
+        this.soundSums = x == null ? null : prefix(x);
     }
 
     /** The song's sound profile, from which contrasts at any time or between any segments are read. */
@@ -70,9 +92,9 @@ public final class ChangePoints {
         int ws = Math.max(2, (int) Math.round(SHORT_SEC * frameRate));
         int wl = Math.max(ws + 1, (int) Math.round(LONG_SEC * frameRate));
         for (int t = ws; t + ws <= n; t++) {
-            double a = between(t - ws, t, t, t + ws);
+            double a = between(sums, null, t - ws, t, t, t + ws);
             int w2 = t >= wl && t + wl <= n ? wl : Math.min(t, n - t);
-            out[t] = Math.min(a, between(t - w2, t, t, t + w2));
+            out[t] = Math.min(a, between(sums, null, t - w2, t, t, t + w2));
         }
         return out;
     }
@@ -118,8 +140,8 @@ public final class ChangePoints {
         }
         for (int a = 0; a < k; a++) {
             for (int b = a + 1; b < k; b++) {
-                if (fr[a + 1] - fr[a] >= block && fr[b + 1] - fr[b] >= block) {
-                    out[a][b] = between(fr[a], fr[a + 1], fr[b], fr[b + 1]);
+                if (count(fr[a], fr[a + 1]) >= block && count(fr[b], fr[b + 1]) >= block) {
+                    out[a][b] = between(soundSums, sounding, fr[a], fr[a + 1], fr[b], fr[b + 1]);
                     out[b][a] = out[a][b];
                 }
             }
@@ -130,17 +152,21 @@ public final class ChangePoints {
     /**
      * The two-sample contrast of frames [a0, a1) against [b0, b1): per group, the mean over its
      * dimensions of (difference of means)² / (mean block variance + floor); the largest group.
+     * With {@code on} (prefix count of the frames that {@code s} sums), means are over those
+     * frames and a block counts when at least half of it is among them.
      */
-    private double between(int a0, int a1, int b0, int b1) {
+    private double between(double[][] s, int[] on, int a0, int a1, int b0, int b1) {
+        double na = on == null ? a1 - a0 : on[a1] - on[a0];
+        double nb = on == null ? b1 - b0 : on[b1] - on[b0];
         double best = 0;
         for (int[] g : GROUPS) {
             double acc = 0;
             for (int d : g) {
-                double[] c = sums[d];
-                double ma = (c[a1] - c[a0]) / (a1 - a0);
-                double mb = (c[b1] - c[b0]) / (b1 - b0);
-                double va = blockVariance(c, a0, a1, block, ma);
-                double vb = blockVariance(c, b0, b1, block, mb);
+                double[] c = s[d];
+                double ma = (c[a1] - c[a0]) / na;
+                double mb = (c[b1] - c[b0]) / nb;
+                double va = blockVariance(c, on, a0, a1, block, ma);
+                double vb = blockVariance(c, on, b0, b1, block, mb);
                 double diff = mb - ma;
                 acc += diff * diff / (0.5 * (vb + va) + VAR_FLOOR);
             }
@@ -153,15 +179,24 @@ public final class ChangePoints {
      * Variance of the means of successive blocks in [a, b) around the side's mean: how much the
      * sound varies from one half second to the next, not within a struck note.
      */
-    private static double blockVariance(double[] c, int a, int b, int block, double mean) {
+    private static double blockVariance(double[] c, int[] on, int a, int b, int block, double mean) {
         double v = 0;
         int k = 0;
         for (int s = a; s + block <= b; s += block) {
-            double m = (c[s + block] - c[s]) / block;
+            int cnt = on == null ? block : on[s + block] - on[s];
+            if (2 * cnt < block) {
+                continue;
+            }
+            double m = (c[s + block] - c[s]) / cnt;
             v += (m - mean) * (m - mean);
             k++;
         }
         return k > 0 ? v / k : 0;
+    }
+
+    /** Sounding frames in [a, b). */
+    private int count(int a, int b) {
+        return sounding[b] - sounding[a];
     }
 
     /** Column-wise prefix sums, one row per dimension. */
