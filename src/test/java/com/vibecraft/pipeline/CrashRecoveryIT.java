@@ -34,7 +34,8 @@ import redis.embedded.core.RedisServerBuilder;
  * uploads (mid-analysis), killed again while clips are being planned, sent and generated, and then
  * Redis itself is killed with SIGKILL and restarted from its append-only file. In the end every song
  * is analysed, every clip completed exactly once, and every clip's current job is on the stream
- * exactly once with nothing left pending.
+ * exactly once with nothing left pending. Then the service is killed while composing the music
+ * videos, and after the restart every song's video is composed, whole, with no temporary file left.
  */
 class CrashRecoveryIT {
 
@@ -132,8 +133,29 @@ class CrashRecoveryIT {
             assertEquals(0, pending.getTotal(), "no job left pending");
             assertEquals(0, jedis.xlen(PREFIX + ":clip-jobs:dead"), "nothing dead-lettered");
         }
-        System.out.println("CrashRecoveryIT: " + counts + " after " + starts + " service starts, 2 SIGKILLs of the "
-                + "service and 1 of Redis");
+
+        // 5. the music videos: every song is recomposed on request, the service is killed mid-composition,
+        //    and after the restart (once the dead instance's leases have run out) every video is composed
+        for (String id : ids) {
+            assertEquals(202, Http.post(base + "/api/v1/songs/" + id + "/video").status());
+        }
+        awaitVideos(base, ids, v -> v.getOrDefault("composing", 0) > 0);
+        kill();
+        startService();
+        Map<String, Integer> videos = awaitVideos(base, ids, v -> v.getOrDefault("composed", 0) == SONGS);
+        for (String id : ids) {
+            JsonNode v = Http.get(base + "/api/v1/songs/" + id + "/video/status").json();
+            assertEquals(240.0, v.path("durationSec").asDouble(), 1.0 / 24 + 1e-6, v.toString());
+            Http.Response head = Http.get(base + "/api/v1/songs/" + id + "/video", "Range", "bytes=0-7");
+            assertEquals(206, head.status());
+            assertEquals("ftyp", new String(head.bytes(), 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        try (var left = Files.list(workDir.resolve("data").resolve("videos"))) {
+            List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(SONGS, names.size(), "one video per song, no temporary file left: " + names);
+        }
+        System.out.println("CrashRecoveryIT: " + counts + ", videos " + videos + " after " + starts
+                + " service starts, 3 SIGKILLs of the service and 1 of Redis");
     }
 
     // ------------------------------------------------------------------ the pieces
@@ -169,6 +191,9 @@ class CrashRecoveryIT {
         env.put("VIBECRAFT_VIDEO_DEADLINE_SEC", "10");
         env.put("VIBECRAFT_ANALYSIS_LEASE_SEC", "6");
         env.put("VIBECRAFT_ANALYSIS_HEARTBEAT_SEC", "2");
+        // small frames keep eight 4-minute compositions short; a killed composition is taken over after 6 s
+        env.put("VIBECRAFT_COMPOSE_SIZE", "320x180");
+        env.put("VIBECRAFT_COMPOSE_LEASE_SEC", "6");
         service = pb.start();
         starts++;
         Http.awaitHealthy("http://127.0.0.1:" + port, service, Duration.ofSeconds(60), this::log);
@@ -250,6 +275,28 @@ class CrashRecoveryIT {
         }
         throw new AssertionError("the clips never reached the point to interrupt: " + counts(base, ids) + " "
                 + Http.get(base + "/api/v1/songs?limit=100").body() + "\n" + log());
+    }
+
+    /** Waits until the songs' video statuses, counted, satisfy {@code until}; returns the counts. */
+    private Map<String, Integer> awaitVideos(String base, List<String> ids, Predicate<Map<String, Integer>> until)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        Map<String, Integer> seen = Map.of();
+        while (System.nanoTime() < deadline) {
+            Map<String, Integer> byStatus = new HashMap<>();
+            for (String id : ids) {
+                byStatus.merge(Http.get(base + "/api/v1/songs/" + id + "/video/status").json().path("status").asText(),
+                        1, Integer::sum);
+            }
+            seen = byStatus;
+            if (until.test(byStatus)) {
+                return byStatus;
+            }
+            assertTrue(service.isAlive(), () -> "the service died:\n" + log());
+            Thread.sleep(100);
+        }
+        Map<String, Integer> last = seen;
+        throw new AssertionError("the videos never got there: " + last + "\n" + log());
     }
 
     private Map<String, String> statuses(String base) {
