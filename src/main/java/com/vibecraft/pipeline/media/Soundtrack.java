@@ -71,6 +71,10 @@ final class Soundtrack {
                     progress.accept(written / (double) total);
                     checkInterrupt();
                 }
+                if (written == 0) {
+                    throw new CompositionException("The song's audio cannot be read (" + songAudio.getFileName()
+                            + "): no sound could be decoded from it");
+                }
                 // a song file shorter than its recorded duration ends in silence
                 FloatBuffer silence = ByteBuffer.allocateDirect(sampleRate / 10 * CHANNELS * Float.BYTES).asFloatBuffer();
                 while (written < total) {
