@@ -25,10 +25,6 @@ import org.bytedeco.javacv.FrameRecorder;
  */
 final class FrameEncoder {
 
-    /** x264's speed/size trade-off; the benchmark's command-line reference uses the same. */
-    static final String PRESET = "veryfast";
-    static final int CRF = 23;
-
     static {
         Media.load();
     }
@@ -60,8 +56,10 @@ final class FrameEncoder {
             encoder.setFrameRate(format.fps());
             // a key frame every 2 s: players seek (and the timeline jumps) without decoding long runs
             encoder.setGopSize(2 * format.fps());
-            encoder.setVideoOption("preset", PRESET);
-            encoder.setVideoOption("crf", Integer.toString(CRF));
+            encoder.setVideoOption("preset", VideoComposer.X264_PRESET);
+            encoder.setVideoOption("crf", Integer.toString(VideoComposer.X264_CRF));
+            // JavaCV's default 400 kb/s would make x264 aim at a bitrate instead of a quality
+            encoder.setVideoBitrate(0);
             encoder.start();
             long written = 0;
             long firstClipFrame = slots.isEmpty() ? totalFrames : slots.get(0).startFrame();

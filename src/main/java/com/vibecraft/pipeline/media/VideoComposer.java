@@ -16,6 +16,11 @@ import java.util.List;
  */
 public final class VideoComposer {
 
+    /** x264's speed/size trade-off on the re-encode path (the benchmark's ffmpeg reference uses the same). */
+    public static final String X264_PRESET = "veryfast";
+    /** x264's constant quality on the re-encode path. */
+    public static final int X264_CRF = 23;
+
     private final VideoFormat format;
     private final ClipLimits limits;
 
