@@ -24,15 +24,22 @@ import java.util.regex.Pattern;
 
 /**
  * Makes a clip's video a local file: a URL of this service's own clip files
- * ({@code <ownBaseUrl>/api/v1/clips/<id>/video}) is read from {@code ownClipsDir/<id>.mp4}; any other
- * http(s) URL is downloaded into {@code workDir} within {@link ClipLimits#fetchTimeout()} and
- * {@link ClipLimits#maxBytes()}.
+ * ({@code <ownBaseUrl>/api/v1/clips/<id>/video}) is read from {@code ownClipsDir/<id>.mp4}, a
+ * {@code file:} URL or absolute path only inside {@code ownClipsDir}; any other http(s) URL is
+ * downloaded into {@code workDir} within {@link ClipLimits#fetchTimeout()} (the whole download, not
+ * just the connection) and {@link ClipLimits#maxBytes()}. Anything else is refused naming the clip.
  */
 public final class ClipFetcher {
 
     private static final String OWN_PATH = "/api/v1/clips/";
     /** Clip ids are UUIDs or similar; anything else in an own URL is refused rather than made a path. */
     private static final Pattern CLIP_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** Ends downloads at their deadline (closes their body) however the server stalls. */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "clip-fetch-deadline");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String ownBaseUrl;
     private final Path ownClipsDir;
@@ -193,12 +200,6 @@ public final class ClipFetcher {
             throw new TimeoutException("the download did not finish in time");
         }
     }
-
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "clip-fetch-deadline");
-        t.setDaemon(true);
-        return t;
-    });
 
     private ClipMediaException tooLarge(int clipIndex, String clipId, URI uri, String size) {
         return new ClipMediaException(clipIndex, clipId, "its video at " + uri + " is too large (" + size

@@ -39,7 +39,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodec;
  * @param reorderDelay frames between decode and display order (B-frames), when {@code copyable}
  * @param extradata    the codec's global header (SPS/PPS), when {@code copyable}: one MP4 track holds one
  */
-record ClipProbe(ClipSlot slot, double durationSec, boolean copyable, long frames, int reorderDelay,
+record ClipProbe(double durationSec, boolean copyable, long frames, int reorderDelay,
                  byte[] extradata) {
 
     static {
@@ -95,7 +95,7 @@ record ClipProbe(ClipSlot slot, double durationSec, boolean copyable, long frame
                     && par.width() == format.width() && par.height() == format.height()
                     && isRate(stream.avg_frame_rate(), format.fps()) && isRate(stream.r_frame_rate(), format.fps());
             if (!sameShape) {
-                return new ClipProbe(slot, durationSec, false, 0, 0, null);
+                return new ClipProbe(durationSec, false, 0, 0, null);
             }
             return scanPackets(slot, input, index, format.fps(), durationSec);
         } finally {
@@ -156,14 +156,14 @@ record ClipProbe(ClipSlot slot, double durationSec, boolean copyable, long frame
             onGrid = sorted[i] - sorted[i - 1] == ticks;
         }
         if (!onGrid || !keyFirst || (sorted[0] - firstDts) % ticks != 0) {
-            return new ClipProbe(slot, durationSec, false, 0, 0, null);
+            return new ClipProbe(durationSec, false, 0, 0, null);
         }
         AVCodecParameters par = stream.codecpar();
         byte[] extradata = new byte[par.extradata_size()];
         if (extradata.length > 0) {
             par.extradata().get(extradata);
         }
-        return new ClipProbe(slot, durationSec, true, count, (int) ((sorted[0] - firstDts) / ticks), extradata);
+        return new ClipProbe(durationSec, true, count, (int) ((sorted[0] - firstDts) / ticks), extradata);
     }
 
     private static boolean isRate(AVRational rate, int fps) {

@@ -74,7 +74,7 @@ final class FrameEncoder {
                 for (; written < firstClipFrame; written++) {
                     encoder.record(black);
                     frameDone.accept(written + 1);
-                    checkInterrupt();
+                    Media.checkInterrupt();
                 }
                 black.close();
             }
@@ -129,7 +129,7 @@ final class FrameEncoder {
                 }
                 encoder.record(shown, AV_PIX_FMT_YUV420P);
                 frameDone.accept(writtenBefore + k + 1);
-                checkInterrupt();
+                Media.checkInterrupt();
             }
             return slot.frames();
         } catch (FrameGrabber.Exception | FrameFilter.Exception e) {
@@ -149,12 +149,6 @@ final class FrameEncoder {
             } catch (Exception ignored) {
                 // releasing a decoder or filter cannot fail in a way that changes the video
             }
-        }
-    }
-
-    private static void checkInterrupt() throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException("composition interrupted");
         }
     }
 }

@@ -48,6 +48,13 @@ final class Media {
         return new String(text, 0, end, StandardCharsets.UTF_8) + " (" + code + ")";
     }
 
+    /** Compositions stop between frames and packets when their thread is interrupted. */
+    static void checkInterrupt() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("composition interrupted");
+        }
+    }
+
     /** Whether a failure anywhere in {@code e}'s causes was a full disk. */
     static boolean isDiskFull(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

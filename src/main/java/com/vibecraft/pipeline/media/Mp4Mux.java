@@ -142,9 +142,7 @@ final class Mp4Mux {
                         packet.pos(-1);
                         check(av_interleaved_write_frame(output, packet), "writing the video");
                         framesDone.accept(++written);
-                        if (Thread.interrupted()) {
-                            throw new InterruptedException("composition interrupted");
-                        }
+                        Media.checkInterrupt();
                     } finally {
                         av_packet_unref(packet);
                     }

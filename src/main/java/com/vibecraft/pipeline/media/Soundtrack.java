@@ -69,7 +69,7 @@ final class Soundtrack {
                     aac.recordSamples(sampleRate, CHANNELS, samples);
                     written += frames;
                     progress.accept(written / (double) total);
-                    checkInterrupt();
+                    Media.checkInterrupt();
                 }
                 if (written == 0) {
                     throw new CompositionException("The song's audio cannot be read (" + songAudio.getFileName()
@@ -82,7 +82,7 @@ final class Soundtrack {
                     silence.clear().limit(frames * CHANNELS);
                     aac.recordSamples(sampleRate, CHANNELS, silence);
                     written += frames;
-                    checkInterrupt();
+                    Media.checkInterrupt();
                 }
                 aac.stop();
             }
@@ -97,12 +97,6 @@ final class Soundtrack {
         } catch (FFmpegFrameGrabber.Exception e) {
             throw new CompositionException("The song's audio cannot be read (" + songAudio.getFileName() + "): "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static void checkInterrupt() throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException("composition interrupted");
         }
     }
 }
