@@ -2,6 +2,7 @@ package com.vibecraft.pipeline.media;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -109,6 +110,32 @@ public final class VideoComposer {
             deleteQuietly(audio);
             deleteQuietly(videoOut);
         }
+    }
+
+    /**
+     * Deletes what a composition killed mid-way (a crash, SIGKILL) left beside {@code target}: its
+     * temporary files {@code .<target name>.*.part}. Call it before composing again after a restart.
+     *
+     * @return how many files were deleted
+     */
+    public static int removeLeftovers(Path target) throws IOException {
+        Path output = target.toAbsolutePath();
+        Path dir = output.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = "." + output.getFileName() + ".";
+        int removed = 0;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir,
+                entry -> entry.getFileName().toString().startsWith(prefix)
+                        && entry.getFileName().toString().endsWith(".part"))) {
+            for (Path leftover : leftovers) {
+                if (Files.deleteIfExists(leftover)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     /**

@@ -130,6 +130,17 @@ class BadInputTest {
         assertNothingLost();
     }
 
+    @Test
+    void leftoversOfAKilledCompositionAreRemoved() throws Exception {
+        Path dir = target.getParent();
+        Files.write(dir.resolve(".song.mp4.123.part"), new byte[10]);
+        Files.write(dir.resolve(".song.mp4.456.aac.part"), new byte[10]);
+        Files.write(dir.resolve(".other.mp4.789.part"), new byte[10]);
+        assertEquals(2, VideoComposer.removeLeftovers(target));
+        assertArrayEquals(olderVideo, Files.readAllBytes(target));
+        assertTrue(Files.exists(dir.resolve(".other.mp4.789.part")), "another video's files are not touched");
+    }
+
     /** FFmpeg's own write failing on a full device (/dev/full answers every write with ENOSPC). */
     @Test
     void aFullDiskIsReportedAsSuch() throws Exception {
