@@ -13,7 +13,9 @@ import java.util.List;
 
 /**
  * Composes a song's clips, in order, and the song's own audio into one MP4 (H.264 yuv420p + AAC,
- * {@code +faststart}) in a {@link VideoFormat}. Knows nothing of Camel, the database or HTTP.
+ * {@code +faststart}) in a {@link VideoFormat}, with FFmpeg in-process (JavaCV). Clips that already
+ * match the output are copied packet by packet; anything else is decoded, fitted and re-encoded. Knows
+ * nothing of Camel, the database or HTTP; holds no mutable state, so one instance may serve many threads.
  */
 public final class VideoComposer {
 
@@ -40,7 +42,11 @@ public final class VideoComposer {
      *
      * @param clips           local clip files in play order (each starts on the frame nearest its startSec)
      * @param songAudio       the song's original audio file (any format FFmpeg reads)
-     * @param songDurationSec the video's length (± one frame)
+     * @param songDurationSec the video's length (± one frame); frames before the first clip are black
+     * @param progress        told 0–100 at most four times a second, 100 once the target is in place
+     * @throws ClipMediaException   a clip is missing, empty, unreadable, of an unknown codec or over the limits
+     * @throws CompositionException the song's audio cannot be read, the disk is full, or writing failed
+     * @throws InterruptedException the thread was interrupted (checked between frames and packets)
      */
     public ComposedVideo compose(List<ClipSlot> clips, Path songAudio, double songDurationSec, Path target,
                                  CompositionProgress progress)
