@@ -3,13 +3,16 @@ package com.vibecraft.pipeline;
 import com.vibecraft.pipeline.cli.BoundaryTrainer;
 import com.vibecraft.pipeline.cli.SectionTypeTrainer;
 import com.vibecraft.pipeline.cli.Cli;
+import com.vibecraft.pipeline.cli.ComposeBench;
+import com.vibecraft.pipeline.cli.ComposeCommand;
 import com.vibecraft.pipeline.ops.JmxCommand;
 import com.vibecraft.pipeline.ops.LogLevel;
 import org.apache.camel.main.Main;
 
 /**
  * Vibecraft Pipeline. No arguments (or {@code serve}) starts the service; {@code analyze} and
- * {@code bench} run the analysis from the command line without a server.
+ * {@code bench} run the analysis from the command line without a server, {@code compose} makes a
+ * music video from clips and a song.
  */
 public final class App {
 
@@ -31,6 +34,8 @@ public final class App {
                 case "serve" -> serve(rest);
                 case "analyze" -> Cli.analyze(rest, System.out, System.err);
                 case "bench" -> Cli.bench(rest, System.out, System.err);
+                case "compose" -> ComposeCommand.run(rest, System.out, System.err);
+                case "compose-bench" -> ComposeBench.run(rest, System.out, System.err);
                 case "jmx" -> JmxCommand.run(rest, System.out, System.err);
                 case "train-boundaries" -> BoundaryTrainer.run(rest, System.out, System.err);
                 case "train-section-types" -> SectionTypeTrainer.run(rest, System.out, System.err);

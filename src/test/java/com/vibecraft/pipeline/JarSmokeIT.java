@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -68,5 +69,35 @@ class JarSmokeIT {
                 .filter(p -> p.info().command().map(c -> c.startsWith(workDir.toString())).orElse(false))
                 .map(p -> p.info().command().orElse("")).toList();
         assertTrue(redis.isEmpty(), "embedded Redis still running: " + redis);
+    }
+
+    /**
+     * {@code compose} from the jar alone: FFmpeg's natives come out of target/lib's jars into an empty
+     * JavaCPP cache (as on a machine where nothing was ever installed or extracted).
+     */
+    @Test
+    void thePackagedJarComposesAVideoWithItsOwnFfmpeg() throws Exception {
+        Path jar = Path.of(System.getProperty("vibecraft.jar", "target/vibecraft-pipeline.jar")).toAbsolutePath();
+        float[] song = TestAudio.sine(22050, 4, 440, 0.5);
+        Path wav = TestAudio.writeWav(workDir.resolve("song.wav"), song, 22050);
+        Path clips = Files.createDirectories(workDir.resolve("clips"));
+        for (int i = 0; i < 2; i++) {
+            new PreviewClipRenderer().render(song, 22050, 2 * i, 2 * i + 2, 8, 16, "clip " + i,
+                    clips.resolve("clip-" + i + ".mp4"));
+        }
+        Path cache = workDir.resolve("empty-javacpp-cache");
+        Process compose = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.bytedeco.javacpp.cachedir=" + cache, "-jar", jar.toString(), "compose", "clips", "song.wav",
+                "--out", "video.mp4").directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("compose.log").toFile()).start();
+        assertTrue(compose.waitFor(120, TimeUnit.SECONDS), "compose did not finish");
+        String log = Files.readString(workDir.resolve("compose.log"));
+        assertEquals(0, compose.exitValue(), log);
+        assertTrue(log.contains("2 clips, 4.000 s (song 4.000 s), 1280x720 at 24 fps, 96 frames"), log);
+        assertTrue(Files.size(workDir.resolve("video.mp4")) > 0);
+        try (var extracted = Files.walk(cache)) {
+            assertTrue(extracted.anyMatch(p -> p.getFileName().toString().startsWith("libavcodec")),
+                    "FFmpeg's natives were taken from the jar's lib/");
+        }
     }
 }

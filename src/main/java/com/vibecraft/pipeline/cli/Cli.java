@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
-/** The command-line side of the jar: {@code analyze <file>} and {@code bench <dir> [--out DIR]}. */
+/** The command-line side of the jar: {@code analyze <file>} and {@code bench <dir> [--out DIR]} (and see {@link ComposeCommand}). */
 public final class Cli {
 
     public static final String USAGE = """
@@ -43,6 +43,14 @@ public final class Cli {
                                          index.json with songs[].id and bpm) compare each BPM;
                                          --boundary-model overrides vibecraft.detector.boundary-model,
                                          --section-types vibecraft.detector.section-type-model
+              compose <clips-dir-or-song-json> <audio> --out video.mp4 [--size 1280x720] [--fps 24] [--vertical]
+                                         compose a music video: the clips (a song's clips JSON as
+                                         GET /api/v1/songs/{id}/clips answers it, a folder with a
+                                         clips.json, or a folder of video files laid end to end) scaled
+                                         and padded into one H.264/AAC MP4 under the song's audio
+              compose-bench [--seconds 240] [--clips 45] [--out DIR]
+                                         benchmark composing a generated song's clips (re-encode and
+                                         stream copy; the command-line ffmpeg as reference if installed)
               jmx <pid|host:port> [routes|suspend ID|resume ID|breaker-open ID|breaker-close ID]
                                          look at / operate the routes and breakers of a running service
               train-boundaries <corpus-dir> <audio-dir>... [--out FILE] [--exclude INDEX_JSON]... [--cv N]
@@ -220,7 +228,7 @@ public final class Cli {
         return failures == 0 ? 0 : 1;
     }
 
-    private static void resetPeaks() {
+    static void resetPeaks() {
         System.gc();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -229,7 +237,7 @@ public final class Cli {
         }
     }
 
-    private static long heapPeak() {
+    static long heapPeak() {
         long sum = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
+import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -181,6 +182,62 @@ class CommandLineTest {
         Result r = run(List.of("--help"), Map.of());
         assertEquals(0, r.code);
         assertTrue(r.output.contains("analyze <audio-file>") && r.output.contains("bench <dir>"), r.output);
+        assertTrue(r.output.contains("compose <clips-dir-or-song-json> <audio> --out video.mp4")
+                && r.output.contains("compose-bench"), r.output);
+    }
+
+    /** Three preview clips (the project's own 320x180, 8 fps MP4s) of a 6 s song, 2 s each. */
+    private List<Path> previewClips(Path dir, float[] song) throws Exception {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            files.add(new PreviewClipRenderer().render(song, 22050, 2 * i, 2 * i + 2, 8, 16, "clip " + i,
+                    dir.resolve("clip-" + i + ".mp4")).file());
+        }
+        return files;
+    }
+
+    @Test
+    void composeTakesTheSongsClipsJson() throws Exception {
+        float[] song = TestAudio.sine(22050, 6, 440, 0.5);
+        Path wav = TestAudio.writeWav(tmp.resolve("song.wav"), song, 22050);
+        List<Path> clips = previewClips(tmp.resolve("clips"), song);
+        // the shape of GET /api/v1/songs/{id}/clips: a file beside the JSON, or a videoUrl (here a file URL)
+        Files.writeString(tmp.resolve("clips").resolve("clips.json"), "["
+                + "{\"id\": \"c0\", \"clipIndex\": 0, \"startSec\": 0, \"endSec\": 2, \"file\": \"clip-0.mp4\"},"
+                + "{\"id\": \"c2\", \"clipIndex\": 2, \"startSec\": 4, \"endSec\": 6, \"videoUrl\": \""
+                + clips.get(2).toUri() + "\"},"
+                + "{\"id\": \"c1\", \"clipIndex\": 1, \"startSec\": 2, \"endSec\": 4, \"file\": \"clip-1.mp4\"}]");
+        Path out = tmp.resolve("video.mp4");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = ComposeCommand.run(new String[] {tmp.resolve("clips").toString(), wav.toString(), "--out",
+                out.toString(), "--size", "320x180"}, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        String printed = stdout.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed + stderr.toString(StandardCharsets.UTF_8));
+        assertTrue(printed.contains("3 clips, 6.000 s (song 6.000 s), 320x180 at 24 fps, 144 frames"), printed);
+        assertTrue(printed.contains("re-encoded"), printed);
+        assertTrue(Files.size(out) > 0);
+    }
+
+    @Test
+    void composeLaysAPlainFolderEndToEnd() throws Exception {
+        float[] song = TestAudio.sine(22050, 6, 440, 0.5);
+        Path wav = TestAudio.writeWav(tmp.resolve("song.wav"), song, 22050);
+        previewClips(tmp.resolve("plain"), song);
+        Result r = run(List.of("compose", tmp.resolve("plain").toString(), wav.toString(), "--out",
+                tmp.resolve("v.mp4").toString(), "--vertical", "--fps", "8"), Map.of());
+        assertEquals(0, r.code, r.output);
+        assertTrue(r.output.contains("3 clips, 6.000 s (song 6.000 s), 720x1280 at 8 fps, 48 frames"), r.output);
+    }
+
+    @Test
+    void composeRefusesMissingArguments() throws Exception {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        assertEquals(2, ComposeCommand.run(new String[] {"clips"}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8)));
+        assertTrue(stderr.toString(StandardCharsets.UTF_8).contains("--out video.mp4"));
     }
 
     record Result(int code, String output) {
