@@ -152,7 +152,14 @@ public class VideoSteps {
         Path videosDir = dataDirectory.dir("videos");
         Path work = videosDir.resolve(".work-" + songId);
         Progress progress = new Progress(songId);
+        Path target = videosDir.resolve(songId + ".mp4");
         try {
+            // what a killed composition of this song left behind (this claim is the song's only one)
+            deleteTree(work);
+            int leftovers = VideoComposer.removeLeftovers(target);
+            if (leftovers > 0) {
+                LOG.info("Song {}: removed {} partial video file(s) of an interrupted composition", songId, leftovers);
+            }
             Files.createDirectories(work);
             List<ClipSlot> slots = new ArrayList<>(plan.size());
             for (Clip c : plan) {
@@ -160,7 +167,6 @@ public class VideoSteps {
                 slots.add(new ClipSlot(c.clipIndex(), c.id().toString(), file, c.startSec(), c.endSec()));
                 progress.update(slots.size() * 10 / plan.size());
             }
-            Path target = videosDir.resolve(songId + ".mp4");
             ComposedVideo v = composer.compose(slots, dataDirectory.resolve(song.storagePath()), song.durationSec(),
                     target, pct -> progress.update(10 + pct * 9 / 10));
             if (!videos.composed(songId, new VideoRepository.Outcome(dataDirectory.relativize(target), v.durationSec(),
