@@ -134,9 +134,10 @@ class CrashRecoveryIT {
             assertEquals(0, jedis.xlen(PREFIX + ":clip-jobs:dead"), "nothing dead-lettered");
         }
 
-        // 5. the music videos: every song is recomposed on request, the service is killed mid-composition,
-        //    and after the restart (once the dead instance's leases have run out) every video is composed
-        for (String id : ids) {
+        // 5. the music videos (composed on their own as each song's clips completed): two are recomposed on
+        //    request, the service is killed mid-composition, and after the restart (once the dead
+        //    instance's lease has run out) every song's video is composed
+        for (String id : ids.subList(0, 2)) {
             assertEquals(202, Http.post(base + "/api/v1/songs/" + id + "/video").status());
         }
         awaitVideos(base, ids, v -> v.getOrDefault("composing", 0) > 0);

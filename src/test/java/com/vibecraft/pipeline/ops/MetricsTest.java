@@ -1,5 +1,8 @@
 package com.vibecraft.pipeline.ops;
 
+import static com.vibecraft.pipeline.support.PrometheusText.parse;
+import static com.vibecraft.pipeline.support.PrometheusText.value;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,16 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.PrometheusText;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,46 +38,6 @@ class MetricsTest {
                 "vibecraft.metrics.cache-sec", "0", "vibecraft.redis.prefix", "metrics-" + System.nanoTime()));
     }
 
-    /** One sample line: name, labels, value. */
-    record Sample(String name, Map<String, String> labels, double value) {
-    }
-
-    static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
-    static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-    static List<Sample> parse(String text) {
-        List<Sample> samples = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            Matcher m = LINE.matcher(line);
-            assertTrue(m.matches(), "not a Prometheus sample line: " + line);
-            Map<String, String> labels = new LinkedHashMap<>();
-            if (m.group(3) != null) {
-                Matcher l = LABEL.matcher(m.group(3));
-                while (l.find()) {
-                    labels.put(l.group(1), l.group(2));
-                }
-            }
-            samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(4))));
-        }
-        return samples;
-    }
-
-    static double value(List<Sample> samples, String name, String... labelPairs) {
-        List<Sample> found = samples.stream().filter(s -> s.name().equals(name)).filter(s -> {
-            for (int i = 0; i < labelPairs.length; i += 2) {
-                if (!labelPairs[i + 1].equals(s.labels().get(labelPairs[i]))) {
-                    return false;
-                }
-            }
-            return true;
-        }).toList();
-        assertEquals(1, found.size(), name + " " + Arrays.toString(labelPairs) + ": " + found);
-        return found.get(0).value();
-    }
-
     @Test
     void scrapeAfterAnUploadShowsRoutesBreakersSongsQueueAndTheAnalysis() {
         String base = TestEnvironment.baseUrl();
@@ -96,7 +56,7 @@ class MetricsTest {
         }
         assertEquals(200, r.status(), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());
-        List<Sample> s = parse(r.body());
+        List<PrometheusText.Sample> s = parse(r.body());
 
         // songs by status, from the database
         assertEquals(1, value(s, "vibecraft_songs", "status", "analyzed"));

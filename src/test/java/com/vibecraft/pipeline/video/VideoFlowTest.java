@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.PrometheusText;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.nio.charset.StandardCharsets;
@@ -130,6 +131,13 @@ class VideoFlowTest {
         assertEquals(202, r.status(), r.body());
         JsonNode v = awaitVideo(Duration.ofSeconds(60), composedAfter(before));
         assertEquals(60.0, v.path("durationSec").asDouble(), 1.0 / 24 + 1e-6);
+        // two compositions so far, both re-encoded (preview clips are 8 fps): counted, timed, × real time
+        var samples = PrometheusText.parse(Http.get(base() + "/metrics").body());
+        assertEquals(2, PrometheusText.value(samples, "vibecraft_video_compositions_total", "outcome", "composed"));
+        assertEquals(2, PrometheusText.value(samples, "vibecraft_video_composition_duration_seconds_count", "path", "encode"));
+        double factor = PrometheusText.value(samples, "vibecraft_video_realtime_factor_sum", "path", "encode") / 2;
+        double wall = PrometheusText.value(samples, "vibecraft_video_composition_duration_seconds_sum", "path", "encode") / 2;
+        assertTrue(factor > 0 && wall > 0 && wall < 60, factor + "x, " + wall + " s");
         assertEquals(404, Http.post(base() + "/api/v1/songs/00000000-0000-0000-0000-000000000000/video").status());
         assertEquals(404, Http.post(base() + "/api/v1/songs/not-a-uuid/video").status());
         assertEquals(404, Http.get(base() + "/api/v1/songs/00000000-0000-0000-0000-000000000000/video/status").status());
