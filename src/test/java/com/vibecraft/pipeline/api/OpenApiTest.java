@@ -134,6 +134,9 @@ class OpenApiTest {
         assertCodes(api, "/api/v1/songs/{songId}/clips", PathItem.HttpMethod.POST, "202", "404", "409");
         assertCodes(api, "/api/v1/songs/{songId}/clips/status", PathItem.HttpMethod.GET, "200", "404");
         assertCodes(api, "/api/v1/songs/{songId}/clips/{clipId}/retry", PathItem.HttpMethod.POST, "202", "404", "409");
+        assertCodes(api, "/api/v1/songs/{songId}/video", PathItem.HttpMethod.POST, "202", "404", "409");
+        assertCodes(api, "/api/v1/songs/{songId}/video", PathItem.HttpMethod.GET, "200", "206", "404", "416");
+        assertCodes(api, "/api/v1/songs/{songId}/video/status", PathItem.HttpMethod.GET, "200", "404");
 
         // the multipart upload: a required binary 'file' and an optional 'title'
         var form = api.getPaths().get("/api/v1/songs").getPost().getRequestBody().getContent().get("multipart/form-data");
@@ -189,6 +192,15 @@ class OpenApiTest {
         assertResponse(doc, "/api/v1/songs/{songId}/clips/{clipId}/retry", "post",
                 Http.post(base() + "/api/v1/songs/" + id + "/clips/" + clipId + "/retry"), 409);
         assertResponse(doc, "/api/v1/songs/{songId}/clips", "post", Http.post(base() + "/api/v1/songs/" + id + "/clips"), 409);
+        // the music video: waiting for queued clips, so a request is refused and there is no file yet
+        assertResponse(doc, "/api/v1/songs/{songId}/video/status", "get",
+                Http.get(base() + "/api/v1/songs/" + id + "/video/status"), 200);
+        assertEquals("waiting", Http.get(base() + "/api/v1/songs/" + id + "/video/status").json().path("status").asText());
+        assertResponse(doc, "/api/v1/songs/{songId}/video/status", "get",
+                Http.get(base() + "/api/v1/songs/" + UUID.randomUUID() + "/video/status"), 404);
+        assertResponse(doc, "/api/v1/songs/{songId}/video", "post", Http.post(base() + "/api/v1/songs/" + id + "/video"), 409);
+        assertResponse(doc, "/api/v1/songs/{songId}/video", "post",
+                Http.post(base() + "/api/v1/songs/" + UUID.randomUUID() + "/video"), 404);
         assertResponse(doc, "/api/v1/songs/{songId}/analyze", "post", Http.post(base() + "/api/v1/songs/" + id + "/analyze"), 202);
         // the song of the 201 and of GET, now re-analysed, still has every documented property
         assertResponse(doc, "/api/v1/songs/{songId}", "get",
