@@ -109,6 +109,13 @@ class StateChangeLogTest {
 
         String all = String.join("\n", lines);
         assertTrue(all.contains("Song " + songId), "the capture works");
+        // the start-up summary lists the settings with tokens, keys and every URL (which may carry a
+        // password) masked
+        for (String key : new String[] {"vibecraft.audjust.base-url", "vibecraft.audjust.api-key",
+                "vibecraft.video.api-token", "vibecraft.database.url", "vibecraft.redis.url"}) {
+            assertTrue(lines.stream().anyMatch(l -> l.contains(key + " = xxxxxx")), key + " is not listed masked");
+        }
+        assertFalse(all.contains(audjust.baseUrl()), "Audjust's URL in the log");
         for (String secret : new String[] {FakeAudjust.KEY, VIDEO_TOKEN, DB_PASSWORD, "SIGNATURE123", "sig="}) {
             assertFalse(all.contains(secret), "secret in the log: " + secret);
         }
