@@ -57,7 +57,7 @@ public class ApiErrors {
                 case EMPTY -> 400;
                 case TOO_LARGE -> 413;
                 case NOT_AUDIO -> 415;
-                case UNDECODABLE, TOO_LONG -> 422;
+                case UNDECODABLE, TOO_LONG, TOO_SHORT -> 422;
             };
             return error(status, i.getMessage());
         }

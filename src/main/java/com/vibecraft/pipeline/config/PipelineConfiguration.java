@@ -174,11 +174,16 @@ public class PipelineConfiguration implements CamelConfiguration {
     public SongIngestService songIngestService(SongRepository songRepository, DataDirectory dataDirectory,
                                                AudioDecoder audioDecoder, DecodedAudioCache decodedAudioCache,
                                                @PropertyInject("vibecraft.upload.max-bytes") long maxBytes,
+                                               @PropertyInject("vibecraft.upload.min-duration-sec") double minDuration,
                                                @PropertyInject("vibecraft.upload.max-duration-sec") double maxDuration) {
         Settings.positive("vibecraft.upload.max-bytes", maxBytes);
         Settings.positive("vibecraft.upload.max-duration-sec", maxDuration);
+        if (minDuration < 0 || minDuration >= maxDuration) {
+            throw new IllegalArgumentException("vibecraft.upload.min-duration-sec (" + minDuration
+                    + ") must be at least 0 and below vibecraft.upload.max-duration-sec (" + maxDuration + ")");
+        }
         return new SongIngestService(songRepository, dataDirectory, audioDecoder, decodedAudioCache, maxBytes,
-                maxDuration);
+                minDuration, maxDuration);
     }
 
     @BindToRegistry(lazy = true)

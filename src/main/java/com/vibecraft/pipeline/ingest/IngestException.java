@@ -13,7 +13,9 @@ public class IngestException extends RuntimeException {
         /** looks like audio but cannot be decoded */
         UNDECODABLE,
         /** decodes, but is longer than the configured maximum duration */
-        TOO_LONG
+        TOO_LONG,
+        /** decodes, but is shorter than the configured minimum duration (a blip, not a song) */
+        TOO_SHORT
     }
 
     private final Reason reason;

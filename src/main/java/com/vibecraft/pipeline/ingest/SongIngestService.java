@@ -42,15 +42,17 @@ public class SongIngestService {
     private final DecodedAudioCache decoded;
     private final long maxBytes;
     private final double maxDurationSec;
+    private final double minDurationSec;
 
     public SongIngestService(SongRepository songs, DataDirectory dataDirectory, AudioDecoder decoder,
-                             DecodedAudioCache decoded, long maxBytes, double maxDurationSec) {
+                             DecodedAudioCache decoded, long maxBytes, double minDurationSec, double maxDurationSec) {
         this.songs = songs;
         this.dataDirectory = dataDirectory;
         this.decoder = decoder;
         this.decoded = decoded;
         this.maxBytes = maxBytes;
         this.maxDurationSec = maxDurationSec;
+        this.minDurationSec = minDurationSec;
     }
 
     public long maxBytes() {
@@ -93,6 +95,10 @@ public class SongIngestService {
         }
         DecodedAudio audio = decode(source, kind);
         double duration = audio.durationSec();
+        if (duration < minDurationSec) {
+            throw new IngestException(IngestException.Reason.TOO_SHORT, String.format(Locale.ROOT,
+                    "The audio lasts %.3f s; songs must last at least %s s.", duration, trim(minDurationSec)));
+        }
 
         String name = FileNames.sanitize(originalFilename);
         String cleanTitle = title == null || title.isBlank() ? FileNames.titleFrom(name) : sanitizeTitle(title);
@@ -129,6 +135,10 @@ public class SongIngestService {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the received file: " + e.getMessage(), e);
         }
+    }
+
+    private static String trim(double seconds) {
+        return seconds == Math.rint(seconds) ? String.valueOf((long) seconds) : String.valueOf(seconds);
     }
 
     private static String sanitizeTitle(String title) {

@@ -117,6 +117,18 @@ class UploadRejectionTest {
     }
 
     @Test
+    void aBlipShorterThanTheMinimumIs422WithItsLength() {
+        float[] noise = new float[40]; // 5 ms at 8 kHz
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) (random.nextGaussian() * 0.3);
+        }
+        assertError(Http.upload(songsUrl(), "file", "blip.wav", TestAudio.wav(noise, 8000), null), 422,
+                "The audio lasts 0.005 s; songs must last at least 1 s.");
+        assertNothingStored();
+    }
+
+    @Test
     void oversizedUploadWithContentLengthIsRefusedBeforeTheBody() throws IOException {
         long declared = 60L * 1024 * 1024;
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), TestEnvironment.port())) {
