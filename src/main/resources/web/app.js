@@ -271,7 +271,9 @@ async function refreshSong() {
   $('#song-source').textContent = sourceText(song);
   if (song.status === 'failed' && song.error) say('#song-message', `Analysis failed: ${song.error}`);
 
-  if (song.status === 'analyzed' && state.analysisKey !== song.analyzedAt) {
+  // a failed re-analysis keeps the previous analysis: it is still shown
+  const hasAnalysis = song.analyzedAt && (song.status === 'analyzed' || song.status === 'failed');
+  if (hasAnalysis && state.analysisKey !== song.analyzedAt) {
     try {
       const analysis = await api('GET', `/songs/${id}/analysis`);
       if (id !== state.selectedId) return;

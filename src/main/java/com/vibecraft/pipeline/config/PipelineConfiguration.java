@@ -126,10 +126,13 @@ public class PipelineConfiguration implements CamelConfiguration {
         return new AudioDecoder(maxRate);
     }
 
-    /** Three songs: the one being analysed, the one whose previews render, one waiting. */
+    /** By default three songs: the one being analysed, the one whose previews render, one waiting. */
     @BindToRegistry(lazy = true)
-    public DecodedAudioCache decodedAudioCache() {
-        return new DecodedAudioCache(3);
+    public DecodedAudioCache decodedAudioCache(@PropertyInject("vibecraft.analysis.decoded-cache-songs") int songs) {
+        if (songs < 0) {
+            throw new IllegalArgumentException("vibecraft.analysis.decoded-cache-songs must be 0 or more, got " + songs);
+        }
+        return new DecodedAudioCache(songs);
     }
 
     @BindToRegistry(lazy = true)

@@ -141,8 +141,9 @@ public class SongRepository {
      */
     public boolean claimForAnalysis(UUID id) {
         OffsetDateTime now = now();
-        return held(id, update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, analysis_source = NULL, "
-                + "fallback_reason = NULL, analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
+        // analysis_source and fallback_reason stay: they describe the stored analysis until a new one replaces it
+        return held(id, update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, "
+                + "analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
                 + "WHERE id = :id AND (status <> :analyzing OR analysis_lease_until IS NULL OR analysis_lease_until < :now)",
                 Map.of("analyzing", SongStatus.ANALYZING.value(), "owner", owner, "until", now.plus(lease),
                         "now", now, "id", id)) == 1);
@@ -158,8 +159,8 @@ public class SongRepository {
         p.put("analyzing", SongStatus.ANALYZING.value());
         p.put("until", now.plus(lease));
         p.put("id", id);
-        return held(id, update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, analysis_source = NULL, "
-                + "fallback_reason = NULL, analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
+        return held(id, update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, "
+                + "analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
                 + "WHERE id = :id AND " + TAKEABLE, p) == 1);
     }
 
@@ -319,9 +320,10 @@ public class SongRepository {
             double duration;
             String source;
             String reason;
+            // the last stored analysis, also while a new one runs or after it failed
             try (PreparedStatement ps = NamedSql.of("SELECT bpm, beat_times, duration_sec, analysis_source, "
-                    + "fallback_reason FROM songs WHERE id = :id AND status = :analyzed")
-                    .prepare(c, Map.of("id", id, "analyzed", SongStatus.ANALYZED.value()));
+                    + "fallback_reason FROM songs WHERE id = :id AND analyzed_at IS NOT NULL")
+                    .prepare(c, Map.of("id", id));
                  ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
