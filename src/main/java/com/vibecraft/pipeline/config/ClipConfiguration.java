@@ -22,9 +22,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -105,16 +102,6 @@ public class ClipConfiguration implements CamelConfiguration {
                                            @PropertyInject("vibecraft.worker.concurrency") int concurrency) {
         Settings.positive("vibecraft.worker.concurrency", concurrency);
         return new ClipWorkerSteps(clipJobQueue, clipRepository, consumerName(instanceId) + "-worker", concurrency);
-    }
-
-    @BindToRegistry(lazy = true, destroyMethod = "shutdownNow")
-    public ExecutorService clipWorkerPool(@PropertyInject("vibecraft.worker.concurrency") int concurrency) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, "clip-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     @BindToRegistry(lazy = true)

@@ -75,13 +75,13 @@ public class ClipSteps {
     public List<Section> sectionsToPlan(Exchange exchange) {
         UUID songId = songId(exchange);
         Song song = songs.findById(songId).orElseThrow(() -> ApiException.notFound("Song " + songId + " was not found."));
+        SongAnalysis analysis = songs.findAnalysis(songId).orElseThrow(() -> ApiException.conflict(
+                "Song " + songId + " has no analysis yet (status: " + song.status().value() + "); clips need one."));
         if (song.status() == SongStatus.ANALYZING) {
             // the stored analysis is about to be replaced: the new one's clips are planned when it is done
             throw ApiException.conflict("Song " + songId + " is being analysed; its clips are planned from the new "
                     + "analysis when it is done.");
         }
-        SongAnalysis analysis = songs.findAnalysis(songId).orElseThrow(() -> ApiException.conflict(
-                "Song " + songId + " has no analysis yet (status: " + song.status().value() + "); clips need one."));
         try {
             planner.checkFits(analysis.sections());
         } catch (IllegalArgumentException e) {

@@ -7,6 +7,8 @@ import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipResult;
 import com.vibecraft.pipeline.clips.GeneratedClip;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,18 +27,43 @@ public class ClipWorkerSteps {
     private final ClipJobQueue queue;
     private final ClipRepository clips;
     private final String consumerName;
-    private final int concurrency;
+    /** The worker's free slots: a job holds one from {@link #take} until {@link #release}. */
+    private final Semaphore slots;
 
     public ClipWorkerSteps(ClipJobQueue queue, ClipRepository clips, String consumerName, int concurrency) {
         this.queue = queue;
         this.clips = clips;
         this.consumerName = consumerName;
-        this.concurrency = concurrency;
+        this.slots = new Semaphore(concurrency);
     }
 
-    /** Up to {@code concurrency} new jobs, waiting at most a second for the first. */
-    public List<Delivery<ClipJob>> take() {
-        return queue.readJobs(consumerName, concurrency, 1000);
+    /**
+     * As many new jobs as slots are free (each keeps its slot until it is released), waiting at most a
+     * second for a free slot and then at most a second for the first job. A slot frees as soon as its
+     * job ends, so a long job never holds the others back.
+     */
+    public List<Delivery<ClipJob>> take() throws InterruptedException {
+        if (!slots.tryAcquire(1, TimeUnit.SECONDS)) {
+            return List.of();
+        }
+        int taken = 1 + slots.drainPermits();
+        List<Delivery<ClipJob>> jobs = List.of();
+        try {
+            jobs = queue.readJobs(consumerName, taken, 1000);
+            return jobs;
+        } finally {
+            slots.release(taken - jobs.size());
+        }
+    }
+
+    /** The job that held a slot has ended (well or not). */
+    public void release() {
+        slots.release();
+    }
+
+    /** Free slots now (for tests and operators). */
+    public int freeSlots() {
+        return slots.availablePermits();
     }
 
     /** Marks the clip processing; a malformed or stale job is acknowledged and skipped. */

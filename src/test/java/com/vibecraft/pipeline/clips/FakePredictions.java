@@ -25,6 +25,8 @@ final class FakePredictions implements AutoCloseable {
     volatile Mode mode = Mode.SUCCEED;
     final List<Create> creates = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
+    /** While closed, the first prediction stays 'processing' (a slow job); the others answer at once. */
+    volatile java.util.concurrent.CountDownLatch holdFirst = new java.util.concurrent.CountDownLatch(0);
 
     FakePredictions() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -52,7 +54,9 @@ final class FakePredictions implements AutoCloseable {
                     + "/predictions/" + id + "\"}}");
         } else if ("GET".equals(ex.getRequestMethod()) && path.startsWith("/v1/predictions/")) {
             String id = path.substring("/v1/predictions/".length());
-            if (id.endsWith("-fail")) {
+            if (id.equals("p1-ok") && holdFirst.getCount() > 0) {
+                respond(ex, 200, "{\"id\":\"" + id + "\",\"status\":\"processing\"}");
+            } else if (id.endsWith("-fail")) {
                 respond(ex, 200, "{\"id\":\"" + id + "\",\"status\":\"failed\",\"error\":\"NSFW filter tripped\"}");
             } else {
                 respond(ex, 200, "{\"id\":\"" + id + "\",\"status\":\"succeeded\",\"output\":[\"https://cdn.example/"
