@@ -9,6 +9,8 @@ import com.vibecraft.pipeline.api.ApiErrors;
 import com.vibecraft.pipeline.api.FileResponder;
 import com.vibecraft.pipeline.flow.ClipSteps;
 import com.vibecraft.pipeline.flow.VideoSteps;
+import com.vibecraft.pipeline.ingest.InboxBackoff;
+import org.apache.camel.component.file.GenericFileFilter;
 import com.vibecraft.pipeline.api.HttpErrorResponses;
 import com.vibecraft.pipeline.api.SongApi;
 import com.vibecraft.pipeline.audio.AudioDecoder;
@@ -77,6 +79,23 @@ public class PipelineConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the inbox read locks", e);
         }
+    }
+
+    /** Inbox files a passing fault kept from being taken in wait for their back-off (routes/ingest.camel.yaml). */
+    @BindToRegistry(lazy = true)
+    public InboxBackoff inboxBackoff(@PropertyInject("vibecraft.inbox.retry-base-ms") long baseMs,
+                                     @PropertyInject("vibecraft.inbox.retry-max-sec") long maxSec) {
+        try {
+            return new InboxBackoff(baseMs, maxSec * 1000);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("vibecraft.inbox.retry-base-ms / retry-max-sec: " + e.getMessage(), e);
+        }
+    }
+
+    /** The inbox consumer's filter: a file in back-off is left for a later poll. */
+    @BindToRegistry(lazy = true)
+    public GenericFileFilter<Object> inboxDueFilter(InboxBackoff inboxBackoff) {
+        return file -> file.isDirectory() || inboxBackoff.isDue(file.getAbsoluteFilePath());
     }
 
     @BindToRegistry(lazy = true)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.ingest.InboxBackoff;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -42,9 +43,13 @@ class SongFlowTest {
     @BeanInject
     CamelContext context;
 
+    @BeanInject
+    InboxBackoff inboxBackoff;
+
     @BeforeAll
     static void environment() {
-        dataDir = TestEnvironment.prepare("flow", Map.of());
+        dataDir = TestEnvironment.prepare("flow", Map.of("vibecraft.inbox.retry-base-ms", "100",
+                "vibecraft.inbox.retry-max-sec", "1"));
     }
 
     private String base() {
@@ -156,6 +161,39 @@ class SongFlowTest {
     }
 
     @Test
+    void aPassingFaultLeavesAnInboxFileInTheInboxUntilItIsGone() throws Exception {
+        Path inbox = dataDir.resolve("inbox");
+        Files.createDirectories(inbox);
+        // the audio store is unusable for a while (a file stands where its folder should be)
+        Path audio = dataDir.resolve("audio");
+        Path aside = dataDir.resolve("audio-aside");
+        Files.move(audio, aside);
+        Files.writeString(audio, "not a folder");
+        Path dropped = TestAudio.writeWav(inbox.resolve("patient.wav"), TestAudio.sine(RATE, 3, 377, 0.3), RATE);
+        String key = dropped.toAbsolutePath().toString();
+        try {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (inboxBackoff.failures(key) < 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(inboxBackoff.failures(key) >= 3, "tried again with a back-off: " + inboxBackoff.failures(key));
+            assertTrue(Files.exists(dropped), "the file stays in the inbox");
+            assertEquals(0, countEnding(inbox.resolve(".failed"), "-patient.wav"), "not refused for a passing fault");
+        } finally {
+            Files.delete(audio);
+            Files.move(aside, audio);
+        }
+        // the fault is gone: taken in at the next try
+        awaitFile(inbox.resolve(".done"), "-patient.wav");
+        assertEquals(0, inboxBackoff.failures(key), "its back-off is over");
+        boolean listed = false;
+        for (JsonNode s : Http.get(base() + "/api/v1/songs?limit=100").json()) {
+            listed |= "patient.wav".equals(s.path("originalFilename").asText());
+        }
+        assertTrue(listed, "the song is stored");
+    }
+
+    @Test
     void requestHeadersAreNotEchoedBack() {
         byte[] wav = TestAudio.wav(TestAudio.sine(RATE, 3, 612, 0.3), RATE);
         String id = Http.upload(base(), "echo.wav", wav).json().path("id").asText();
@@ -264,6 +302,9 @@ class SongFlowTest {
     }
 
     static long countEnding(Path dir, String suffix) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(suffix)).count();
         }
