@@ -1,7 +1,7 @@
 package com.vibecraft.pipeline.analysis;
 
+import com.vibecraft.pipeline.analysis.SongAnalysis;
 import com.vibecraft.pipeline.audio.DecodedAudio;
-import com.vibecraft.pipeline.song.SongAnalysis;
 import java.util.List;
 import java.util.UUID;
 

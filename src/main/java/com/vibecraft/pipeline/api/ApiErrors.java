@@ -2,8 +2,10 @@ package com.vibecraft.pipeline.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.vibecraft.pipeline.domain.ConflictException;
+import com.vibecraft.pipeline.domain.NotFoundException;
 import com.vibecraft.pipeline.ingest.IngestException;
-import com.vibecraft.pipeline.song.StorageException;
+import com.vibecraft.pipeline.storage.StorageException;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -52,6 +54,12 @@ public class ApiErrors {
         if (e instanceof ApiException a) {
             return error(a.status(), a.getMessage());
         }
+        if (e instanceof NotFoundException) {
+            return error(404, e.getMessage());
+        }
+        if (e instanceof ConflictException) {
+            return error(409, e.getMessage());
+        }
         if (e instanceof IngestException i) {
             int status = switch (i.reason()) {
                 case EMPTY -> 400;
@@ -70,7 +78,8 @@ public class ApiErrors {
     /** Expression and bean-invocation wrappers hide the real exception in their cause. */
     private static Throwable meaningful(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof ApiException || t instanceof IngestException || t instanceof StorageException
+            if (t instanceof ApiException || t instanceof NotFoundException || t instanceof ConflictException
+                    || t instanceof IngestException || t instanceof StorageException
                     || t instanceof java.sql.SQLTransientConnectionException) {
                 return t;
             }

@@ -1,10 +1,11 @@
 package com.vibecraft.pipeline.api;
 
+import com.vibecraft.pipeline.analysis.SongAnalysis;
+import com.vibecraft.pipeline.flow.AnalysisHeaders;
 import com.vibecraft.pipeline.ingest.IngestException;
 import com.vibecraft.pipeline.ingest.IngestResult;
 import com.vibecraft.pipeline.ingest.SongIngestService;
 import com.vibecraft.pipeline.song.Song;
-import com.vibecraft.pipeline.song.SongAnalysis;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.song.SongStatus;
 import com.vibecraft.pipeline.storage.DataDirectory;

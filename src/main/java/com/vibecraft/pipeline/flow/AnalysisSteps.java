@@ -1,18 +1,18 @@
 package com.vibecraft.pipeline.flow;
 
 import com.vibecraft.pipeline.analysis.AnalysisAssembler;
-import com.vibecraft.pipeline.api.AnalysisHeaders;
 import com.vibecraft.pipeline.analysis.DetectorResult;
 import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.RawSegment;
+import com.vibecraft.pipeline.analysis.SongAnalysis;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
 import com.vibecraft.pipeline.audio.DecodedAudioCache;
 import com.vibecraft.pipeline.audjust.AudjustFailures;
 import com.vibecraft.pipeline.audjust.AudjustSettings;
+import com.vibecraft.pipeline.flow.AnalysisHeaders;
 import com.vibecraft.pipeline.song.ClaimLostException;
 import com.vibecraft.pipeline.song.Song;
-import com.vibecraft.pipeline.song.SongAnalysis;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import java.nio.file.Path;
@@ -181,7 +181,7 @@ public class AnalysisSteps {
             if (t instanceof com.vibecraft.pipeline.audio.UndecodableAudioException) {
                 return t.getMessage();
             }
-            if (t instanceof com.vibecraft.pipeline.song.StorageException) {
+            if (t instanceof com.vibecraft.pipeline.storage.StorageException) {
                 return "the database was not available.";
             }
         }

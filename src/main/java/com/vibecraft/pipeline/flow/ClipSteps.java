@@ -1,8 +1,7 @@
 package com.vibecraft.pipeline.flow;
 
 import com.vibecraft.pipeline.analysis.Section;
-import com.vibecraft.pipeline.api.AnalysisHeaders;
-import com.vibecraft.pipeline.api.ApiException;
+import com.vibecraft.pipeline.analysis.SongAnalysis;
 import com.vibecraft.pipeline.clips.Clip;
 import com.vibecraft.pipeline.clips.ClipDraft;
 import com.vibecraft.pipeline.clips.ClipJob;
@@ -13,8 +12,10 @@ import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipStatus;
 import com.vibecraft.pipeline.clips.ClipSummary;
 import com.vibecraft.pipeline.clips.PlannedClip;
+import com.vibecraft.pipeline.domain.ConflictException;
+import com.vibecraft.pipeline.domain.NotFoundException;
+import com.vibecraft.pipeline.flow.AnalysisHeaders;
 import com.vibecraft.pipeline.song.Song;
-import com.vibecraft.pipeline.song.SongAnalysis;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.song.SongStatus;
 import com.vibecraft.pipeline.storage.DataDirectory;
@@ -74,18 +75,18 @@ public class ClipSteps {
     /** The analysed song's sections (body) for the planning split; beats kept for each section. */
     public List<Section> sectionsToPlan(Exchange exchange) {
         UUID songId = songId(exchange);
-        Song song = songs.findById(songId).orElseThrow(() -> ApiException.notFound("Song " + songId + " was not found."));
-        SongAnalysis analysis = songs.findAnalysis(songId).orElseThrow(() -> ApiException.conflict(
+        Song song = songs.findById(songId).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
+        SongAnalysis analysis = songs.findAnalysis(songId).orElseThrow(() -> new ConflictException(
                 "Song " + songId + " has no analysis yet (status: " + song.status().value() + "); clips need one."));
         if (song.status() == SongStatus.ANALYZING) {
             // the stored analysis is about to be replaced: the new one's clips are planned when it is done
-            throw ApiException.conflict("Song " + songId + " is being analysed; its clips are planned from the new "
+            throw new ConflictException("Song " + songId + " is being analysed; its clips are planned from the new "
                     + "analysis when it is done.");
         }
         try {
             planner.checkFits(analysis.sections());
         } catch (IllegalArgumentException e) {
-            throw ApiException.conflict("Song " + songId + " cannot be planned: " + e.getMessage());
+            throw new ConflictException("Song " + songId + " cannot be planned: " + e.getMessage());
         }
         exchange.setProperty(BEATS, analysis.beatTimes());
         exchange.setProperty(ANALYSIS, analysis);
@@ -112,8 +113,8 @@ public class ClipSteps {
             stored = clips.replaceClips(songId, drafts, clips.styleSeed(songId),
                     Boolean.TRUE.equals(exchange.getProperty(AUTOMATIC_PLAN, Boolean.class)));
         } catch (ClipRepository.PlanRefused e) {
-            throw e.reason() == ClipRepository.PlanRefusal.NO_SONG ? ApiException.notFound(e.getMessage())
-                    : ApiException.conflict(e.getMessage());
+            throw e.reason() == ClipRepository.PlanRefusal.NO_SONG ? new NotFoundException(e.getMessage())
+                    : new ConflictException(e.getMessage());
         }
         LOG.info("Song {}: {} clips planned over {} sections", songId, stored.size(), analysis.sections().size());
         for (Clip c : stored) {
@@ -152,12 +153,12 @@ public class ClipSteps {
         UUID song = parse(songId, "Clip " + clipId + " was not found.");
         UUID clip = parse(clipId, "Clip " + clipId + " was not found.");
         Clip c = clips.find(clip).filter(x -> x.songId().equals(song))
-                .orElseThrow(() -> ApiException.notFound("Clip " + clipId + " was not found for song " + songId + "."));
+                .orElseThrow(() -> new NotFoundException("Clip " + clipId + " was not found for song " + songId + "."));
         if (c.status() == ClipStatus.QUEUED || c.status() == ClipStatus.PROCESSING) {
-            throw ApiException.conflict("Clip " + clipId + " is already " + c.status().value() + ".");
+            throw new ConflictException("Clip " + clipId + " is already " + c.status().value() + ".");
         }
         Clip again = clips.reissue(clip, c.jobId(), List.of(ClipStatus.FAILED, ClipStatus.COMPLETED), true)
-                .orElseThrow(() -> ApiException.conflict("Clip " + clipId + " is already being retried."));
+                .orElseThrow(() -> new ConflictException("Clip " + clipId + " is already being retried."));
         LOG.info("Clip {} of song {} queued again (retry requested, job {})", clip, song, again.jobId());
         return job(again);
     }
@@ -248,16 +249,16 @@ public class ClipSteps {
 
     public List<Clip> clipsOf(String songId) {
         UUID id = parse(songId, "Song " + songId + " was not found.");
-        songs.findById(id).orElseThrow(() -> ApiException.notFound("Song " + songId + " was not found."));
+        songs.findById(id).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
         return clips.findBySong(id);
     }
 
     public ClipSummary summary(String songId) {
         UUID id = parse(songId, "No clip plans found for this song.");
-        Song song = songs.findById(id).orElseThrow(() -> ApiException.notFound("No clip plans found for this song."));
+        Song song = songs.findById(id).orElseThrow(() -> new NotFoundException("No clip plans found for this song."));
         List<Clip> list = clips.findBySong(id);
         if (list.isEmpty()) {
-            throw ApiException.notFound("No clip plans found for this song.");
+            throw new NotFoundException("No clip plans found for this song.");
         }
         return ClipSummary.of(id, song.durationSec(), list);
     }
@@ -265,10 +266,10 @@ public class ClipSteps {
     /** The preview video of a clip, if the built-in preview generator made one. */
     public File videoFile(String clipId) {
         UUID id = parse(clipId, "Clip " + clipId + " was not found.");
-        clips.find(id).orElseThrow(() -> ApiException.notFound("Clip " + clipId + " was not found."));
+        clips.find(id).orElseThrow(() -> new NotFoundException("Clip " + clipId + " was not found."));
         File f = dataDirectory.resolve("clips/" + id + ".mp4").toFile();
         if (!f.isFile()) {
-            throw ApiException.notFound("Clip " + clipId + " has no preview video (yet).");
+            throw new NotFoundException("Clip " + clipId + " has no preview video (yet).");
         }
         return f;
     }
@@ -286,7 +287,7 @@ public class ClipSteps {
     }
 
     private static UUID parse(String id, String notFound) {
-        return ApiException.uuidOr404(id, notFound);
+        return NotFoundException.parseId(id, notFound);
     }
 
     private static UUID songId(Exchange exchange) {

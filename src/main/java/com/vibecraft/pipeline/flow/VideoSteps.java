@@ -1,9 +1,10 @@
 package com.vibecraft.pipeline.flow;
 
-import com.vibecraft.pipeline.api.ApiException;
 import com.vibecraft.pipeline.clips.Clip;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipStatus;
+import com.vibecraft.pipeline.domain.ConflictException;
+import com.vibecraft.pipeline.domain.NotFoundException;
 import com.vibecraft.pipeline.media.ClipFetcher;
 import com.vibecraft.pipeline.media.ClipMediaException;
 import com.vibecraft.pipeline.media.ClipSlot;
@@ -13,8 +14,8 @@ import com.vibecraft.pipeline.media.VideoComposer;
 import com.vibecraft.pipeline.song.Song;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
-import com.vibecraft.pipeline.video.VideoRepository;
 import com.vibecraft.pipeline.video.VideoRepository.VideoRecord;
+import com.vibecraft.pipeline.video.VideoRepository;
 import com.vibecraft.pipeline.video.VideoState;
 import com.vibecraft.pipeline.video.VideoStatus;
 import java.io.File;
@@ -78,19 +79,19 @@ public class VideoSteps {
 
     /** {@code POST /songs/{id}/video}: 202 with the status, 404 no song, 409 while clips are missing or not completed. */
     public VideoState request(String songId) {
-        UUID id = ApiException.uuidOr404(songId, "Song " + songId + " was not found.");
-        songs.findById(id).orElseThrow(() -> ApiException.notFound("Song " + songId + " was not found."));
+        UUID id = NotFoundException.parseId(songId, "Song " + songId + " was not found.");
+        songs.findById(id).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
         List<Clip> plan = clips.findBySong(id);
         if (plan.isEmpty()) {
-            throw ApiException.conflict("Song " + songId + " has no clips yet: a video is composed from them "
+            throw new ConflictException("Song " + songId + " has no clips yet: a video is composed from them "
                     + "(they are planned after the analysis, or with POST /songs/" + songId + "/clips).");
         }
         String missing = notCompleted(plan);
         if (missing != null) {
-            throw ApiException.conflict("Song " + songId + " cannot be composed yet: " + missing + ".");
+            throw new ConflictException("Song " + songId + " cannot be composed yet: " + missing + ".");
         }
         if (!videos.request(id)) {
-            throw ApiException.notFound("Song " + songId + " was not found.");
+            throw new NotFoundException("Song " + songId + " was not found.");
         }
         LOG.info("Song {}: video requested", id);
         return state(id);
@@ -228,24 +229,24 @@ public class VideoSteps {
 
     /** {@code GET /songs/{id}/video/status}. */
     public VideoState status(String songId) {
-        UUID id = ApiException.uuidOr404(songId, "Song " + songId + " was not found.");
+        UUID id = NotFoundException.parseId(songId, "Song " + songId + " was not found.");
         return state(id);
     }
 
     /** {@code GET /songs/{id}/video}: the served video file, or 404 while there is none. */
     public File videoFile(String songId) {
-        UUID id = ApiException.uuidOr404(songId, "Song " + songId + " was not found.");
-        VideoRecord r = videos.find(id).orElseThrow(() -> ApiException.notFound("Song " + songId + " was not found."));
+        UUID id = NotFoundException.parseId(songId, "Song " + songId + " was not found.");
+        VideoRecord r = videos.find(id).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
         File f = r.filePath() == null ? null : dataDirectory.resolve(r.filePath()).toFile();
         if (f == null || !f.isFile()) {
-            throw ApiException.notFound("Song " + songId + " has no video yet (status: " + r.status().value() + ").");
+            throw new NotFoundException("Song " + songId + " has no video yet (status: " + r.status().value() + ").");
         }
         return f;
     }
 
     private VideoState state(UUID id) {
         return videos.find(id).map(VideoRecord::toState)
-                .orElseThrow(() -> ApiException.notFound("Song " + id + " was not found."));
+                .orElseThrow(() -> new NotFoundException("Song " + id + " was not found."));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,10 +1,10 @@
 package com.vibecraft.pipeline.ops;
 
+import com.vibecraft.pipeline.analysis.SongAnalysis;
 import com.vibecraft.pipeline.clips.ClipJobQueue;
-import com.vibecraft.pipeline.song.SongAnalysis;
+import com.vibecraft.pipeline.flow.VideoSteps.CompositionReport;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.song.SongStatus;
-import com.vibecraft.pipeline.flow.VideoSteps.CompositionReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,6 +1,6 @@
 package com.vibecraft.pipeline.storage;
 
-import com.vibecraft.pipeline.song.StorageException;
+import com.vibecraft.pipeline.storage.StorageException;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

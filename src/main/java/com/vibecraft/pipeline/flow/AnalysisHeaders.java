@@ -1,4 +1,4 @@
-package com.vibecraft.pipeline.api;
+package com.vibecraft.pipeline.flow;
 
 /** Header names shared by the routes. */
 public final class AnalysisHeaders {

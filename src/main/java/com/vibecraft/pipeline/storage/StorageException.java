@@ -1,4 +1,4 @@
-package com.vibecraft.pipeline.song;
+package com.vibecraft.pipeline.storage;
 
 /** The database could not do what was asked; the caller maps it to 503. */
 public class StorageException extends RuntimeException {

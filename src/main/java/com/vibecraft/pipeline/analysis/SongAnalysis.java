@@ -1,4 +1,4 @@
-package com.vibecraft.pipeline.song;
+package com.vibecraft.pipeline.analysis;
 
 import com.vibecraft.pipeline.analysis.Section;
 import io.swagger.v3.oas.annotations.media.Schema;
