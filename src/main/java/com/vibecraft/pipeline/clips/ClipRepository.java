@@ -234,12 +234,18 @@ public class ClipRepository {
         m.put("now", Jdbc.now());
         m.put("id", clipId);
         m.put("oldJob", expectedJobId);
-        m.put("s0", statuses.get(0));
-        m.put("s1", statuses.size() > 1 ? statuses.get(1) : statuses.get(0));
+        if (statuses.isEmpty()) {
+            throw new IllegalArgumentException("reissue needs the statuses a clip may be reissued from");
+        }
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < statuses.size(); i++) {
+            m.put("s" + i, statuses.get(i));
+            in.append(i == 0 ? ":s" : ", :s").append(i);
+        }
         int n = jdbc.update("UPDATE clips SET status = 'queued', job_id = :newJob, job_sent_at = NULL, error = NULL, worker = NULL, "
                 + "video_url = NULL, next_attempt_at = NULL, dead_lettered_at = NULL, completed_at = NULL, "
                 + "attempts = " + (resetAttempts ? "1" : "attempts + 1") + ", updated_at = :now "
-                + "WHERE id = :id AND job_id = :oldJob AND status IN (:s0, :s1)", m);
+                + "WHERE id = :id AND job_id = :oldJob AND status IN (" + in + ")", m);
         return n == 1 ? find(clipId) : Optional.empty();
     }
 
@@ -260,10 +266,6 @@ public class ClipRepository {
         return jdbc.query("SELECT id FROM songs WHERE clips_requested_at IS NOT NULL AND clips_requested_at < :before "
                 + "AND status = 'analyzed' ORDER BY clips_requested_at LIMIT :limit",
                 Map.of("before", Jdbc.now().minus(age), "limit", limit), rs -> rs.getObject(1, UUID.class));
-    }
-
-    public void requestPlan(UUID songId) {
-        jdbc.update("UPDATE songs SET clips_requested_at = :now WHERE id = :id", Map.of("now", Jdbc.now(), "id", songId));
     }
 
     private static Clip map(ResultSet rs) throws SQLException {

@@ -142,10 +142,6 @@ public class ClipSteps {
         return clips.songsAwaitingPlan(Duration.ofSeconds(5), 20);
     }
 
-    public void requestPlan(Exchange exchange) {
-        clips.requestPlan(songId(exchange));
-    }
-
     // ------------------------------------------------------------------ retries
 
     /** {@code POST /songs/{songId}/clips/{clipId}/retry}: the clip with a new job, or 404/409. */
