@@ -27,7 +27,7 @@ import org.apache.camel.attachment.CamelFileDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Java side of the song endpoints in routes/songs-api.camel.yaml and routes/ingest.camel.yaml. */
+/** The Java side of the song endpoints in routes/api-songs.camel.yaml and routes/10-ingest.camel.yaml. */
 public class SongApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(SongApi.class);

@@ -81,7 +81,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
     }
 
-    /** Inbox files a passing fault kept from being taken in wait for their back-off (routes/ingest.camel.yaml). */
+    /** Inbox files a passing fault kept from being taken in wait for their back-off (routes/10-ingest.camel.yaml). */
     @BindToRegistry(lazy = true)
     public InboxBackoff inboxBackoff(@PropertyInject("vibecraft.inbox.retry-base-ms") long baseMs,
                                      @PropertyInject("vibecraft.inbox.retry-max-sec") long maxSec) {

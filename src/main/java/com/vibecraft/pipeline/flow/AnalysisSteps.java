@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps of routes/analyze.camel.yaml that need Java: load and decode, run the local detector,
+ * The steps of routes/20-analyze.camel.yaml that need Java: load and decode, run the local detector,
  * name the sections and store them. The exchange carries the song in properties between steps.
  */
 public class AnalysisSteps {

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * routes/clip-results.camel.yaml: worker results update the ledger. Unknown clips, stale jobs and
+ * routes/60-clips-results.camel.yaml: worker results update the ledger. Unknown clips, stale jobs and
  * malformed entries are logged and acknowledged; a database error leaves the entry pending, so it is
  * read again on the next poll.
  */

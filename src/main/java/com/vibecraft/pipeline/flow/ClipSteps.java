@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Java side of routes/clips-enqueue.camel.yaml, clips-retry.camel.yaml and clips-api.camel.yaml:
+ * The Java side of routes/40-clips-enqueue.camel.yaml, 70-clips-retry.camel.yaml and api-clips.camel.yaml:
  * plan input and commit, sending jobs after their rows are committed, the relay, retries (manual,
  * automatic, stalled) and the dead-letter stream.
  */
@@ -109,7 +109,7 @@ public class ClipSteps {
         }
         List<Clip> stored;
         try {
-            // automatic planning (routes/clips-enqueue.camel.yaml, plan-clips) happens once per request
+            // automatic planning (routes/40-clips-enqueue.camel.yaml, plan-clips) happens once per request
             stored = clips.replaceClips(songId, drafts, clips.styleSeed(songId),
                     Boolean.TRUE.equals(exchange.getProperty(AUTOMATIC_PLAN, Boolean.class)));
         } catch (ClipRepository.PlanRefused e) {

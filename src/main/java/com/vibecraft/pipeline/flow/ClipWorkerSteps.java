@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The built-in worker (routes/clip-worker.camel.yaml) follows the same protocol as any external one:
+ * The built-in worker (routes/50-clips-worker.camel.yaml) follows the same protocol as any external one:
  * read with XREADGROUP, generate, publish the result on the results stream, then XACK.
  */
 public class ClipWorkerSteps {

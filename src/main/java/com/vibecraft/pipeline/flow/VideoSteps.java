@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * routes/video-compose.camel.yaml and the video endpoints: a song's completed clips and its audio become
+ * routes/80-video-compose.camel.yaml and the video endpoints: a song's completed clips and its audio become
  * its music video (SPEC §10). A composition is requested when the last clip of the plan completes (or on
  * request), claimed by one instance under a lease, written to a temporary file and moved into place, so
  * the previous video is served until the new one is whole.

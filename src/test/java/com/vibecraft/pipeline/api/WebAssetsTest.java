@@ -40,7 +40,7 @@ class WebAssetsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../application.properties", "..%2Fapplication.properties", "routes/ingest.camel.yaml",
+    @ValueSource(strings = {"../application.properties", "..%2Fapplication.properties", "routes/10-ingest.camel.yaml",
             "missing.js", "app.js.bak", "APP.JS", "", "index.html/..", "logback.xml"})
     void anythingElseIs404(String name) {
         Exchange exchange = request(name);
