@@ -137,6 +137,12 @@ class OpenApiTest {
         assertCodes(api, "/api/v1/songs/{songId}/video", PathItem.HttpMethod.POST, "202", "404", "409");
         assertCodes(api, "/api/v1/songs/{songId}/video", PathItem.HttpMethod.GET, "200", "206", "404", "416");
         assertCodes(api, "/api/v1/songs/{songId}/video/status", PathItem.HttpMethod.GET, "200", "404");
+        // every protected endpoint documents the token answers (defined once in the REST file)
+        for (String[] post : new String[][] {{"/api/v1/songs"}, {"/api/v1/songs/{songId}/analyze"},
+                {"/api/v1/songs/{songId}/clips"}, {"/api/v1/songs/{songId}/clips/{clipId}/retry"},
+                {"/api/v1/songs/{songId}/video"}}) {
+            assertCodes(api, post[0], PathItem.HttpMethod.POST, "401", "403");
+        }
 
         // the multipart upload: a required binary 'file' and an optional 'title'
         var form = api.getPaths().get("/api/v1/songs").getPost().getRequestBody().getContent().get("multipart/form-data");
