@@ -105,14 +105,41 @@ public class ClipJobQueue {
 
     /** Puts a job on the stream unless this job id was already sent. @return the entry id, or null if it was. */
     public String enqueue(ClipJob job) {
+        Object id = redis.eval(ENQUEUE_ONCE, List.of(jobsKey, sentKeyPrefix + job.jobId()), enqueueArgs(job));
+        return id == null ? null : String.valueOf(id);
+    }
+
+    /**
+     * Puts a song's jobs on the stream in one round trip (the same script per job, pipelined), each
+     * unless its job id was already sent. @return per job, its entry id or null if it was already sent
+     */
+    public List<String> enqueueAll(List<ClipJob> jobs) {
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        List<redis.clients.jedis.Response<Object>> answers = new ArrayList<>(jobs.size());
+        try (redis.clients.jedis.AbstractPipeline pipeline = redis.pipelined()) {
+            for (ClipJob job : jobs) {
+                answers.add(pipeline.eval(ENQUEUE_ONCE, List.of(jobsKey, sentKeyPrefix + job.jobId()), enqueueArgs(job)));
+            }
+            pipeline.sync();
+        }
+        List<String> ids = new ArrayList<>(answers.size());
+        for (redis.clients.jedis.Response<Object> a : answers) {
+            Object id = a.get();
+            ids.add(id == null ? null : String.valueOf(id));
+        }
+        return ids;
+    }
+
+    private List<String> enqueueArgs(ClipJob job) {
         List<String> args = new ArrayList<>();
         args.add(String.valueOf(sentMarkerTtlSec));
         jobFields(job).forEach((k, v) -> {
             args.add(k);
             args.add(v);
         });
-        Object id = redis.eval(ENQUEUE_ONCE, List.of(jobsKey, sentKeyPrefix + job.jobId()), args);
-        return id == null ? null : String.valueOf(id);
+        return args;
     }
 
     /** The entry fields: every job field as a string, plus {@code json} holding the whole job. */

@@ -1,7 +1,9 @@
 package com.vibecraft.pipeline.clips;
 
 import com.vibecraft.pipeline.storage.Jdbc;
+import com.vibecraft.pipeline.storage.NamedSql;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -96,34 +98,40 @@ public class ClipRepository {
             }
             Jdbc.update(c, "DELETE FROM clips WHERE song_id = :id", Map.of("id", songId));
             OffsetDateTime now = Jdbc.now();
-            int index = 0;
-            for (ClipDraft d : drafts) {
-                PlannedClip p = d.plan();
-                Map<String, Object> m = new HashMap<>();
-                m.put("id", UUID.randomUUID());
-                m.put("songId", songId);
-                m.put("sectionId", p.sectionId());
-                m.put("sectionType", d.sectionType());
-                m.put("sectionDisplayName", d.sectionDisplayName());
-                m.put("clipIndex", index++);
-                m.put("startSec", p.startSec());
-                m.put("endSec", p.endSec());
-                m.put("durationSec", p.durationSec());
-                m.put("startBeat", p.startBeat());
-                m.put("endBeat", p.endBeat());
-                m.put("fps", p.fps());
-                m.put("numFrames", p.numFrames());
-                m.put("maxAttempts", retryPolicy.maxAttempts());
-                m.put("prompt", d.prompt());
-                m.put("seed", styleSeed);
-                m.put("jobId", UUID.randomUUID());
-                m.put("now", now);
-                Jdbc.update(c, "INSERT INTO clips (id, song_id, section_id, section_type, section_display_name, "
-                        + "clip_index, start_sec, end_sec, duration_sec, start_beat, end_beat, fps, num_frames, status, "
-                        + "attempts, max_attempts, prompt, style_seed, job_id, created_at, updated_at) VALUES (:id, "
-                        + ":songId, :sectionId, :sectionType, :sectionDisplayName, :clipIndex, :startSec, :endSec, "
-                        + ":durationSec, :startBeat, :endBeat, :fps, :numFrames, 'queued', 1, :maxAttempts, :prompt, "
-                        + ":seed, :jobId, :now, :now)", m);
+            // one batch: the whole plan reaches the database in one round trip, in the one transaction
+            NamedSql insert = NamedSql.of("INSERT INTO clips (id, song_id, section_id, section_type, section_display_name, "
+                    + "clip_index, start_sec, end_sec, duration_sec, start_beat, end_beat, fps, num_frames, status, "
+                    + "attempts, max_attempts, prompt, style_seed, job_id, created_at, updated_at) VALUES (:id, "
+                    + ":songId, :sectionId, :sectionType, :sectionDisplayName, :clipIndex, :startSec, :endSec, "
+                    + ":durationSec, :startBeat, :endBeat, :fps, :numFrames, 'queued', 1, :maxAttempts, :prompt, "
+                    + ":seed, :jobId, :now, :now)");
+            try (PreparedStatement ps = c.prepareStatement(insert.jdbcSql())) {
+                int index = 0;
+                for (ClipDraft d : drafts) {
+                    PlannedClip p = d.plan();
+                    Map<String, Object> m = new HashMap<>();
+                    m.put("id", UUID.randomUUID());
+                    m.put("songId", songId);
+                    m.put("sectionId", p.sectionId());
+                    m.put("sectionType", d.sectionType());
+                    m.put("sectionDisplayName", d.sectionDisplayName());
+                    m.put("clipIndex", index++);
+                    m.put("startSec", p.startSec());
+                    m.put("endSec", p.endSec());
+                    m.put("durationSec", p.durationSec());
+                    m.put("startBeat", p.startBeat());
+                    m.put("endBeat", p.endBeat());
+                    m.put("fps", p.fps());
+                    m.put("numFrames", p.numFrames());
+                    m.put("maxAttempts", retryPolicy.maxAttempts());
+                    m.put("prompt", d.prompt());
+                    m.put("seed", styleSeed);
+                    m.put("jobId", UUID.randomUUID());
+                    m.put("now", now);
+                    insert.bind(ps, m);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             Jdbc.update(c, "UPDATE songs SET clips_requested_at = NULL WHERE id = :id", Map.of("id", songId));
             return Jdbc.query(c, "SELECT " + COLUMNS + " FROM clips WHERE song_id = :id ORDER BY clip_index",
@@ -144,6 +152,21 @@ public class ClipRepository {
     public void markSent(UUID jobId) {
         jdbc.update("UPDATE clips SET job_sent_at = :now WHERE job_id = :jobId AND job_sent_at IS NULL",
                 Map.of("now", Jdbc.now(), "jobId", jobId));
+    }
+
+    /** Marks jobs as on the stream, in one statement per 500 jobs. */
+    public void markSentAll(List<UUID> jobIds) {
+        for (int from = 0; from < jobIds.size(); from += 500) {
+            List<UUID> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + 500));
+            Map<String, Object> m = new HashMap<>();
+            m.put("now", Jdbc.now());
+            StringBuilder in = new StringBuilder();
+            for (int i = 0; i < chunk.size(); i++) {
+                m.put("j" + i, chunk.get(i));
+                in.append(i == 0 ? ":j" : ", :j").append(i);
+            }
+            jdbc.update("UPDATE clips SET job_sent_at = :now WHERE job_id IN (" + in + ") AND job_sent_at IS NULL", m);
+        }
     }
 
     /** Queued clips whose current job went on the stream more than {@code age} ago, oldest first. */

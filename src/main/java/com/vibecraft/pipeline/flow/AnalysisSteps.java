@@ -164,9 +164,26 @@ public class AnalysisSteps {
             LOG.info("Song {}: analysis dropped here: another instance has taken it over", id);
             return;
         }
+        if (databaseAway(e)) {
+            // not the song's fault: no 'failed' mark; the claim is let go, its lease runs out and the
+            // song is analysed again (here or by another instance) once the database answers
+            songs.release(id);
+            LOG.warn("Song {}: analysis interrupted, the database was not available; it is analysed again once "
+                    + "its claim has run out", id);
+            return;
+        }
         String message = "Analysis failed: " + failureText(e);
         LOG.warn("Song {} failed: {}", id, message);
         songs.markFailed(id, message);
+    }
+
+    private static boolean databaseAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.vibecraft.pipeline.storage.StorageException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A reason for the song's error field: no server paths, no stack traces. */

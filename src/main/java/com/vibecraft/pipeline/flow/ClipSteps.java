@@ -132,6 +132,16 @@ public class ClipSteps {
         LOG.debug("Clip {} job {} {}", job.clipId(), job.jobId(), entry == null ? "was already on the stream" : "sent as " + entry);
     }
 
+    /** Puts committed jobs (a song's plan, or what the relay found) on the stream in one round trip, then records it. */
+    public void sendAll(List<ClipJob> jobs) {
+        if (jobs == null || jobs.isEmpty()) {
+            return;
+        }
+        queue.enqueueAll(jobs);
+        clips.markSentAll(jobs.stream().map(ClipJob::jobId).toList());
+        LOG.debug("{} clip jobs sent", jobs.size());
+    }
+
     /** Jobs whose send did not happen (Redis was down), for the relay. */
     public List<ClipJob> unsentJobs() {
         return clips.unsent(Duration.ofSeconds(2), 200).stream().map(this::job).toList();
