@@ -417,7 +417,9 @@ class WebPageIT {
             ex.getRequestBody().readAllBytes();
             String path = ex.getRequestURI().getPath();
             if ("POST".equals(ex.getRequestMethod()) && path.equals("/v1/predictions")) {
-                String id = "p" + creates.incrementAndGet() + (creates.get() == 1 ? "-fail" : "-ok");
+                // one read of the counter: two creates at once must not both see 2 and skip the failure
+                int n = creates.incrementAndGet();
+                String id = "p" + n + (n == 1 ? "-fail" : "-ok");
                 json(ex, 201, "{\"id\":\"" + id + "\",\"status\":\"starting\"}");
             } else if (path.startsWith("/v1/predictions/")) {
                 String id = path.substring("/v1/predictions/".length());
