@@ -1,8 +1,6 @@
 package com.vibecraft.pipeline.cli;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
 import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
@@ -176,16 +174,7 @@ public final class ComposeBench {
 
     /** A clip like a video model's at the output's size and rate: a colour per clip with a moving bar. */
     private static void encodeMatching(Path file, int frames, int index) throws Exception {
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), FORMAT.width(), FORMAT.height(), 0)) {
-            rec.setFormat("mp4");
-            rec.setVideoCodec(AV_CODEC_ID_H264);
-            rec.setVideoCodecName("libx264");
-            rec.setPixelFormat(AV_PIX_FMT_YUV420P);
-            rec.setFrameRate(FORMAT.fps());
-            rec.setGopSize(2 * FORMAT.fps());
-            rec.setVideoOption("preset", VideoComposer.X264_PRESET);
-            rec.setVideoOption("crf", Integer.toString(VideoComposer.X264_CRF));
-            rec.setVideoBitrate(0);
+        try (FFmpegFrameRecorder rec = VideoComposer.x264Recorder(file, FORMAT)) {
             rec.start();
             int w = FORMAT.width();
             int h = FORMAT.height();

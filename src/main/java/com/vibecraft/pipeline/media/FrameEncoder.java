@@ -1,6 +1,5 @@
 package com.vibecraft.pipeline.media;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import java.nio.ByteBuffer;
@@ -48,18 +47,7 @@ final class FrameEncoder {
      */
     static void encode(List<ClipSchedule.Slot> slots, long totalFrames, VideoFormat format, Path out,
                        LongConsumer frameDone) throws ClipMediaException, CompositionException, InterruptedException {
-        try (FFmpegFrameRecorder encoder = new FFmpegFrameRecorder(out.toFile(), format.width(), format.height(), 0)) {
-            encoder.setFormat("mp4");
-            encoder.setVideoCodec(AV_CODEC_ID_H264);
-            encoder.setVideoCodecName("libx264");
-            encoder.setPixelFormat(AV_PIX_FMT_YUV420P);
-            encoder.setFrameRate(format.fps());
-            // a key frame every 2 s: players seek (and the timeline jumps) without decoding long runs
-            encoder.setGopSize(2 * format.fps());
-            encoder.setVideoOption("preset", VideoComposer.X264_PRESET);
-            encoder.setVideoOption("crf", Integer.toString(VideoComposer.X264_CRF));
-            // JavaCV's default 400 kb/s would make x264 aim at a bitrate instead of a quality
-            encoder.setVideoBitrate(0);
+        try (FFmpegFrameRecorder encoder = VideoComposer.x264Recorder(out, format)) {
             encoder.start();
             long written = 0;
             long firstClipFrame = slots.isEmpty() ? totalFrames : slots.get(0).startFrame();

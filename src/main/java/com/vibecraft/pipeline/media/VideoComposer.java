@@ -1,5 +1,8 @@
 package com.vibecraft.pipeline.media;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -10,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
 
 /**
  * Composes a song's clips, in order, and the song's own audio into one MP4 (H.264 yuv420p + AAC,
@@ -26,6 +30,26 @@ public final class VideoComposer {
 
     private final VideoFormat format;
     private final ClipLimits limits;
+
+    /**
+     * The re-encode path's H.264 encoder for {@code format}, not started: yuv420p, x264 at
+     * {@link #X264_PRESET}/{@link #X264_CRF}, a key frame every 2 s (players seek, and the timeline
+     * jumps, without decoding long runs). Clips made with it match the output, so they are stream-copied.
+     */
+    public static FFmpegFrameRecorder x264Recorder(Path file, VideoFormat format) {
+        FFmpegFrameRecorder encoder = new FFmpegFrameRecorder(file.toFile(), format.width(), format.height(), 0);
+        encoder.setFormat("mp4");
+        encoder.setVideoCodec(AV_CODEC_ID_H264);
+        encoder.setVideoCodecName("libx264");
+        encoder.setPixelFormat(AV_PIX_FMT_YUV420P);
+        encoder.setFrameRate(format.fps());
+        encoder.setGopSize(2 * format.fps());
+        encoder.setVideoOption("preset", X264_PRESET);
+        encoder.setVideoOption("crf", Integer.toString(X264_CRF));
+        // JavaCV's default 400 kb/s would make x264 aim at a bitrate instead of a quality
+        encoder.setVideoBitrate(0);
+        return encoder;
+    }
 
     public VideoComposer(VideoFormat format, ClipLimits limits) {
         this.format = format;
