@@ -303,10 +303,10 @@ function sourceText(song) {
 
 const TYPES = ['intro', 'verse', 'chorus', 'bridge', 'outro', 'other'];
 
-function renderTimeline(analysis) {
-  const timeline = $('#timeline');
+/** The sections as buttons sized by their length: `action` names what a click does, `choose` does it. */
+function sectionButtons(analysis, action, choose, stateAttribute) {
   const total = analysis.durationSec || 1;
-  timeline.replaceChildren(...analysis.sections.map((s) => {
+  return analysis.sections.map((s) => {
     const type = TYPES.includes(s.type) ? s.type : 'other';
     const label = `${s.displayName}, ${clock(s.startSec)} to ${clock(s.endSec)}`;
     return el('button', {
@@ -314,12 +314,18 @@ function renderTimeline(analysis) {
       class: `section type-${type}`,
       style: `width: ${((s.endSec - s.startSec) / total) * 100}%`,
       'data-section': s.id,
+      'data-start': String(s.startSec),
+      'data-end': String(s.endSec),
       title: label,
-      'aria-label': `Play ${label}`,
-      'aria-pressed': 'false',
-      onclick: () => playSection(s),
+      'aria-label': `${action} ${label}`,
+      [stateAttribute]: 'false',
+      onclick: () => choose(s),
     }, el('span', { text: s.displayName }));
-  }));
+  });
+}
+
+function renderTimeline(analysis) {
+  $('#timeline').replaceChildren(...sectionButtons(analysis, 'Play', playSection, 'aria-pressed'));
 }
 
 async function drawWaveform(song, analysis) {
@@ -627,27 +633,10 @@ async function refreshVideo(id) {
 function renderVideoTimeline(analysis) {
   state.videoSectionsFor = state.analysisKey;
   const timeline = $('#video-timeline');
-  const total = analysis.durationSec || 1;
-  timeline.replaceChildren(...analysis.sections.map((s) => {
-    const type = TYPES.includes(s.type) ? s.type : 'other';
-    const label = `${s.displayName}, ${clock(s.startSec)} to ${clock(s.endSec)}`;
-    return el('button', {
-      type: 'button',
-      class: `section type-${type}`,
-      style: `width: ${((s.endSec - s.startSec) / total) * 100}%`,
-      'data-section': s.id,
-      'data-start': String(s.startSec),
-      'data-end': String(s.endSec),
-      title: label,
-      'aria-label': `Jump the video to ${label}`,
-      'aria-current': 'false',
-      onclick: () => {
-        const video = $('#song-video');
-        video.currentTime = s.startSec;
-        markVideoSection(s.startSec);
-      },
-    }, el('span', { text: s.displayName }));
-  }));
+  timeline.replaceChildren(...sectionButtons(analysis, 'Jump the video to', (s) => {
+    $('#song-video').currentTime = s.startSec;
+    markVideoSection(s.startSec);
+  }, 'aria-current'));
   timeline.hidden = false;
   markVideoSection($('#song-video').currentTime || 0);
 }
