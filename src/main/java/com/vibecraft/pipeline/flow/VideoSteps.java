@@ -2,7 +2,6 @@ package com.vibecraft.pipeline.flow;
 
 import com.vibecraft.pipeline.clips.Clip;
 import com.vibecraft.pipeline.clips.ClipRepository;
-import com.vibecraft.pipeline.clips.ClipStatus;
 import com.vibecraft.pipeline.domain.ConflictException;
 import com.vibecraft.pipeline.domain.NotFoundException;
 import com.vibecraft.pipeline.media.ClipFetcher;
@@ -80,13 +79,12 @@ public class VideoSteps {
     /** {@code POST /songs/{id}/video}: 202 with the status, 404 no song, 409 while clips are missing or not completed. */
     public VideoState request(String songId) {
         UUID id = NotFoundException.parseId(songId, "Song " + songId + " was not found.");
-        songs.findById(id).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
-        List<Clip> plan = clips.findBySong(id);
-        if (plan.isEmpty()) {
+        Song song = songs.findById(id).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
+        if (song.clips().total() == 0) {
             throw new ConflictException("Song " + songId + " has no clips yet: a video is composed from them "
                     + "(they are planned after the analysis, or with POST /songs/" + songId + "/clips).");
         }
-        String missing = notCompleted(plan);
+        String missing = notCompleted(song.clips());
         if (missing != null) {
             throw new ConflictException("Song " + songId + " cannot be composed yet: " + missing + ".");
         }
@@ -102,13 +100,14 @@ public class VideoSteps {
         if (!autoCompose || songId == null) {
             return;
         }
-        List<Clip> plan = clips.findBySong(songId);
-        if (plan.isEmpty() || notCompleted(plan) != null) {
+        // the song row carries its clips' counts: no need to read the plan for every completed clip
+        Song song = songs.findById(songId).orElse(null);
+        if (song == null || song.clips().total() == 0 || notCompleted(song.clips()) != null) {
             return;
         }
         VideoStatus status = videos.find(songId).map(VideoRecord::status).orElse(VideoStatus.NONE);
         if (status != VideoStatus.COMPOSED && status != VideoStatus.COMPOSING && videos.request(songId)) {
-            LOG.info("Song {}: all {} clips completed, video requested", songId, plan.size());
+            LOG.info("Song {}: all {} clips completed, video requested", songId, song.clips().total());
         }
     }
 
@@ -143,8 +142,7 @@ public class VideoSteps {
         if (song == null) {
             return report(songId, "lost", t0, 0, false);
         }
-        List<Clip> plan = clips.findBySong(songId);
-        String missing = plan.isEmpty() ? "no clips" : notCompleted(plan);
+        String missing = song.clips().total() == 0 ? "no clips" : notCompleted(song.clips());
         if (missing != null) {
             videos.release(songId, false);
             LOG.info("Song {}: video waiting ({})", songId, missing);
@@ -162,6 +160,7 @@ public class VideoSteps {
                 LOG.info("Song {}: removed {} partial video file(s) of an interrupted composition", songId, leftovers);
             }
             Files.createDirectories(work);
+            List<Clip> plan = clips.findBySong(songId);
             List<ClipSlot> slots = new ArrayList<>(plan.size());
             for (Clip c : plan) {
                 Path file = fetcher.fetch(c.clipIndex(), c.id().toString(), c.videoUrl(), work);
@@ -252,16 +251,13 @@ public class VideoSteps {
     // ------------------------------------------------------------------ helpers
 
     /** Null when every clip is completed, else how many are not (for messages). */
-    static String notCompleted(List<Clip> plan) {
-        long queued = plan.stream().filter(c -> c.status() == ClipStatus.QUEUED).count();
-        long processing = plan.stream().filter(c -> c.status() == ClipStatus.PROCESSING).count();
-        long failed = plan.stream().filter(c -> c.status() == ClipStatus.FAILED).count();
-        long open = queued + processing + failed;
+    static String notCompleted(Song.ClipCounts counts) {
+        int open = counts.queued() + counts.processing() + counts.failed();
         if (open == 0) {
             return null;
         }
-        return open + " of " + plan.size() + " clips are not completed (" + queued + " queued, " + processing
-                + " processing, " + failed + " failed)";
+        return open + " of " + counts.total() + " clips are not completed (" + counts.queued() + " queued, "
+                + counts.processing() + " processing, " + counts.failed() + " failed)";
     }
 
     private static CompositionReport report(UUID songId, String outcome, long t0, double songSec, boolean copied) {
