@@ -148,13 +148,7 @@ public class ClipRepository {
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM clips WHERE id = :id", Map.of("id", clipId), ClipRepository::map);
     }
 
-    /** The current job reached Redis. */
-    public void markSent(UUID jobId) {
-        jdbc.update("UPDATE clips SET job_sent_at = :now WHERE job_id = :jobId AND job_sent_at IS NULL",
-                Map.of("now", Jdbc.now(), "jobId", jobId));
-    }
-
-    /** Marks jobs as on the stream, in one statement per 500 jobs. */
+    /** The jobs reached Redis: their clips are marked sent, in one statement per 500 jobs. */
     public void markSentAll(List<UUID> jobIds) {
         for (int from = 0; from < jobIds.size(); from += 500) {
             List<UUID> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + 500));

@@ -125,11 +125,9 @@ public class ClipSteps {
 
     // ------------------------------------------------------------------ sending
 
-    /** Puts one committed job on the stream and records that it is there. */
+    /** Puts one committed job (a retry) on the stream and records that it is there. */
     public void send(ClipJob job) {
-        String entry = queue.enqueue(job);
-        clips.markSent(job.jobId());
-        LOG.debug("Clip {} job {} {}", job.clipId(), job.jobId(), entry == null ? "was already on the stream" : "sent as " + entry);
+        sendAll(List.of(job));
     }
 
     /** Puts committed jobs (a song's plan, or what the relay found) on the stream in one round trip, then records it. */
