@@ -218,7 +218,7 @@ public class ClipRepository {
             boolean retry = attempts < rows.get(0)[1];
             OffsetDateTime now = Jdbc.now();
             Map<String, Object> m = new HashMap<>();
-            m.put("error", truncate(error));
+            m.put("error", Jdbc.fit(error, 2000));
             m.put("next", retry ? now.plus(retryPolicy.delayAfter(attempts)) : null);
             m.put("now", now);
             m.put("id", clipId);
@@ -312,9 +312,5 @@ public class ClipRepository {
                 Jdbc.iso(rs.getObject("created_at", OffsetDateTime.class)),
                 Jdbc.iso(rs.getObject("updated_at", OffsetDateTime.class)),
                 Jdbc.iso(rs.getObject("completed_at", OffsetDateTime.class)));
-    }
-
-    private static String truncate(String s) {
-        return s == null || s.length() <= 2000 ? s : s.substring(0, 1999) + "…";
     }
 }

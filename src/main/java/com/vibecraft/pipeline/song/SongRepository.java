@@ -222,7 +222,7 @@ public class SongRepository {
     public void markFailed(UUID id, String error) {
         Map<String, Object> p = new HashMap<>();
         p.put("failed", SongStatus.FAILED.value());
-        p.put("error", truncate(error, 2000));
+        p.put("error", Jdbc.fit(error, 2000));
         p.put("now", now());
         p.put("id", id);
         p.put("analyzing", SongStatus.ANALYZING.value());
@@ -297,7 +297,7 @@ public class SongRepository {
             p.put("duration", analysis.durationSec());
             p.put("analyzed", SongStatus.ANALYZED.value());
             p.put("source", analysis.analysisSource());
-            p.put("reason", truncate(analysis.fallbackReason(), 1000));
+            p.put("reason", Jdbc.fit(analysis.fallbackReason(), 1000));
             p.put("now", now());
             p.put("id", id);
             p.put("analyzing", SongStatus.ANALYZING.value());
@@ -402,9 +402,5 @@ public class SongRepository {
 
     private static OffsetDateTime now() {
         return Jdbc.now();
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 }

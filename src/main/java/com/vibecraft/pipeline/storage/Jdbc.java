@@ -140,4 +140,19 @@ public final class Jdbc {
         int v = rs.getInt(column);
         return rs.wasNull() ? null : v;
     }
+
+    public static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    public static Double doubleOrNull(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** A text cut to a column's width ({@code max} characters, the last one an ellipsis), or null. */
+    public static String fit(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
 }

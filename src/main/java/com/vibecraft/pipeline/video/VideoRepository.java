@@ -146,7 +146,7 @@ public class VideoRepository {
     public boolean failed(UUID songId, String error) {
         return jdbc.update("UPDATE videos SET state = 'failed', owner = NULL, lease_until = NULL, error = :error, "
                 + "failed_stamp = clips_stamp, updated_at = :now WHERE song_id = :id AND state = 'composing' "
-                + "AND owner = :owner", Map.of("error", truncate(error, 2000), "now", Jdbc.now(), "id", songId,
+                + "AND owner = :owner", Map.of("error", Jdbc.fit(error, 2000), "now", Jdbc.now(), "id", songId,
                 "owner", owner)) == 1;
     }
 
@@ -184,24 +184,12 @@ public class VideoRepository {
     }
 
     private static VideoRecord map(ResultSet rs) throws SQLException {
-        return new VideoRecord(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
-                rs.getInt(4), rs.getString(5), rs.getObject(6, OffsetDateTime.class), rs.getString(7),
-                rs.getObject(8, OffsetDateTime.class), rs.getObject(9, OffsetDateTime.class), doubleOrNull(rs, 10),
-                Jdbc.intOrNull(rs, "width"), Jdbc.intOrNull(rs, "height"), Jdbc.intOrNull(rs, "fps"),
-                longOrNull(rs, 14), rs.getInt(15), rs.getInt("clips_total"), rs.getObject("clips_stamp", OffsetDateTime.class));
-    }
-
-    private static Double doubleOrNull(ResultSet rs, int column) throws SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Long longOrNull(ResultSet rs, int column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        return new VideoRecord(rs.getObject("id", UUID.class), rs.getString("state"),
+                rs.getObject("requested_at", OffsetDateTime.class), rs.getInt("progress"), rs.getString("error"),
+                rs.getObject("failed_stamp", OffsetDateTime.class), rs.getString("file_path"),
+                rs.getObject("composed_stamp", OffsetDateTime.class), rs.getObject("composed_at", OffsetDateTime.class),
+                Jdbc.doubleOrNull(rs, "duration_sec"), Jdbc.intOrNull(rs, "width"), Jdbc.intOrNull(rs, "height"),
+                Jdbc.intOrNull(rs, "fps"), Jdbc.longOrNull(rs, "size_bytes"), rs.getInt("runs"),
+                rs.getInt("clips_total"), rs.getObject("clips_stamp", OffsetDateTime.class));
     }
 }
