@@ -164,7 +164,7 @@ public class AnalysisSteps {
             LOG.info("Song {}: analysis dropped here: another instance has taken it over", id);
             return;
         }
-        if (databaseAway(e)) {
+        if (causedBy(e, com.vibecraft.pipeline.storage.StorageException.class)) {
             // not the song's fault: no 'failed' mark; the claim is let go, its lease runs out and the
             // song is analysed again (here or by another instance) once the database answers
             songs.release(id);
@@ -175,15 +175,6 @@ public class AnalysisSteps {
         String message = "Analysis failed: " + failureText(e);
         LOG.warn("Song {} failed: {}", id, message);
         songs.markFailed(id, message);
-    }
-
-    private static boolean databaseAway(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof com.vibecraft.pipeline.storage.StorageException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A reason for the song's error field: no server paths, no stack traces. */
@@ -198,11 +189,17 @@ public class AnalysisSteps {
             if (t instanceof com.vibecraft.pipeline.audio.UndecodableAudioException) {
                 return t.getMessage();
             }
-            if (t instanceof com.vibecraft.pipeline.storage.StorageException) {
-                return "the database was not available.";
-            }
         }
         return e == null || e.getMessage() == null ? "unexpected error" : e.getMessage();
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static UUID songId(Exchange exchange) {
