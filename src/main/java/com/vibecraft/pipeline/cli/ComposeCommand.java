@@ -9,7 +9,6 @@ import com.vibecraft.pipeline.media.ComposedVideo;
 import com.vibecraft.pipeline.media.MediaFiles;
 import com.vibecraft.pipeline.media.VideoComposer;
 import com.vibecraft.pipeline.media.VideoFormat;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +105,7 @@ public final class ComposeCommand {
                     video.durationSec() / video.wallSec());
             return 0;
         } finally {
-            deleteTree(work);
+            ClipFetcher.deleteWorkDir(work);
         }
     }
 
@@ -169,13 +168,5 @@ public final class ComposeCommand {
             start += length;
         }
         return clips;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

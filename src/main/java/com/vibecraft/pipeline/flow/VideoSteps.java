@@ -23,11 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +152,7 @@ public class VideoSteps {
         Path target = videosDir.resolve(songId + ".mp4");
         try {
             // what a killed composition of this song left behind (this claim is the song's only one)
-            deleteTree(work);
+            ClipFetcher.deleteWorkDir(work);
             int leftovers = VideoComposer.removeLeftovers(target);
             if (leftovers > 0) {
                 LOG.info("Song {}: removed {} partial video file(s) of an interrupted composition", songId, leftovers);
@@ -191,7 +189,11 @@ public class VideoSteps {
         } catch (IOException | RuntimeException e) {
             return fail(songId, "The video could not be composed: " + e, t0, song.durationSec());
         } finally {
-            deleteTree(work);
+            try {
+                ClipFetcher.deleteWorkDir(work);
+            } catch (IOException e) {
+                LOG.warn("Could not remove {}: {}", work, e.getMessage());
+            }
         }
     }
 
@@ -262,16 +264,5 @@ public class VideoSteps {
 
     private static CompositionReport report(UUID songId, String outcome, long t0, double songSec, boolean copied) {
         return new CompositionReport(songId, outcome, (System.nanoTime() - t0) / 1e9, songSec, copied);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Could not remove {}: {}", dir, e.getMessage());
-        }
     }
 }

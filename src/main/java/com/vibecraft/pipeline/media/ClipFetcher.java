@@ -56,6 +56,18 @@ public final class ClipFetcher {
                 .build();
     }
 
+    /** Removes a work folder and the downloads in it (nothing when it does not exist). */
+    public static void deleteWorkDir(Path workDir) throws IOException {
+        if (!Files.exists(workDir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(workDir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** The clip's file: the own file, or a download in {@code workDir} (the caller deletes workDir). */
     public Path fetch(int clipIndex, String clipId, String videoUrl, Path workDir)
             throws ClipMediaException, InterruptedException {
