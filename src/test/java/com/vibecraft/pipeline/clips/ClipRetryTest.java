@@ -10,7 +10,6 @@ import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.BeanInject;
@@ -50,13 +49,7 @@ class ClipRetryTest {
     @BeforeAll
     static void environment() throws Exception {
         api = new FakePredictions();
-        Map<String, String> p = new HashMap<>();
-        p.put("vibecraft.redis.prefix", "clipretry-" + System.nanoTime());
-        p.put("vibecraft.clip-generator", "http");
-        p.put("vibecraft.video.base-url", api.baseUrl());
-        p.put("vibecraft.video.api-token", "secret-video-token");
-        p.put("vibecraft.video.model", "test/video-model");
-        p.put("vibecraft.video.poll-interval-ms", "20");
+        Map<String, String> p = api.serviceSettings("clipretry");
         p.put("vibecraft.video.deadline-sec", "5");
         p.put("vibecraft.video.breaker.window-size", "4");
         p.put("vibecraft.video.breaker.minimum-calls", "4");

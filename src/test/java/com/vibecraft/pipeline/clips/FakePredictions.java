@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +39,18 @@ final class FakePredictions implements AutoCloseable {
 
     String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    /** The service's settings for the http generator against this API, with its own Redis key prefix. */
+    Map<String, String> serviceSettings(String prefix) {
+        Map<String, String> p = new HashMap<>();
+        p.put("vibecraft.redis.prefix", prefix + "-" + System.nanoTime());
+        p.put("vibecraft.clip-generator", "http");
+        p.put("vibecraft.video.base-url", baseUrl());
+        p.put("vibecraft.video.api-token", "secret-video-token");
+        p.put("vibecraft.video.model", "test/video-model");
+        p.put("vibecraft.video.poll-interval-ms", "20");
+        return p;
     }
 
     private void handle(HttpExchange ex) throws IOException {

@@ -9,7 +9,6 @@ import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -33,13 +32,7 @@ class WorkerSlotsTest {
     static void environment() throws Exception {
         api = new FakePredictions();
         api.holdFirst = new CountDownLatch(1);
-        Map<String, String> p = new HashMap<>();
-        p.put("vibecraft.redis.prefix", "slots-" + System.nanoTime());
-        p.put("vibecraft.clip-generator", "http");
-        p.put("vibecraft.video.base-url", api.baseUrl());
-        p.put("vibecraft.video.api-token", "secret-video-token");
-        p.put("vibecraft.video.model", "test/video-model");
-        p.put("vibecraft.video.poll-interval-ms", "20");
+        Map<String, String> p = api.serviceSettings("slots");
         p.put("vibecraft.video.deadline-sec", "60");
         p.put("vibecraft.worker.concurrency", "2");
         TestEnvironment.prepare("slots", p);
