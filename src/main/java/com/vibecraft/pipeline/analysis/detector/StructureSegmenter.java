@@ -193,6 +193,11 @@ public final class StructureSegmenter {
     static final double SNAP_CONTRAST = 4.0;
     /** How far a boundary found on the beat grid may move onto a contrast peak. */
     static final double SNAP_SEC = 2.0;
+    /**
+     * Two change peaks exactly one minimum section apart are measured on frames and can come out a
+     * frame short of it (8-s parts: peaks 7.99 s apart); lengths within this slack count as the minimum.
+     */
+    static final double LENGTH_SLACK_SEC = 0.25;
 
     /**
      * Adds to the model's boundaries the novelty peaks where the sound changes too (a contrast of
@@ -239,13 +244,14 @@ public final class StructureSegmenter {
         List<ChangePoints.Change> clear = new ArrayList<>();
         List<ChangePoints.Change> byStrength = new ArrayList<>(peaks);
         byStrength.sort((a, b) -> Double.compare(b.contrast(), a.contrast()));
+        double clearSec = minSec - LENGTH_SLACK_SEC;
         for (ChangePoints.Change c : byStrength) {
-            if (c.contrast() < CLEAR_CONTRAST || c.sec() < minSec || durationSec - c.sec() < minSec) {
+            if (c.contrast() < CLEAR_CONTRAST || c.sec() < clearSec || durationSec - c.sec() < clearSec) {
                 continue;
             }
             boolean free = true;
             for (ChangePoints.Change o : clear) {
-                if (Math.abs(o.sec() - c.sec()) < minSec) {
+                if (Math.abs(o.sec() - c.sec()) < clearSec) {
                     free = false;
                     break;
                 }
@@ -261,7 +267,7 @@ public final class StructureSegmenter {
         for (double t : times) {
             boolean nearClear = false;
             for (ChangePoints.Change c : clear) {
-                if (Math.abs(c.sec() - t) < minSec) {
+                if (Math.abs(c.sec() - t) < clearSec) {
                     nearClear = true;
                     break;
                 }
