@@ -58,7 +58,30 @@ class JmxMonitoringTest {
         // Audjust "configured" at a port nobody listens on: only the forced-open breaker is exercised
         TestEnvironment.prepare("jmx", Map.of(
                 "vibecraft.audjust.base-url", "http://127.0.0.1:" + TestEnvironment.freePort(),
-                "vibecraft.audjust.api-key", "jmx-test-key"));
+                "vibecraft.audjust.api-key", "jmx-test-key",
+                // not the defaults: the breakers must show these (config/BreakerConfiguration)
+                "vibecraft.audjust.breaker.window-size", "12",
+                "vibecraft.audjust.breaker.minimum-calls", "5",
+                "vibecraft.audjust.breaker.open-wait-sec", "45",
+                "vibecraft.audjust.breaker.timeout-sec", "95",
+                "vibecraft.video.breaker.window-size", "13",
+                "vibecraft.video.breaker.failure-rate-percent", "40"));
+    }
+
+    @Test
+    void theBreakersRunOnTheirVibecraftSettings() throws Exception {
+        ObjectName audjust = processor("audjust-breaker");
+        assertEquals(12, jmx.getAttribute(audjust, "CircuitBreakerSlidingWindowSize"));
+        assertEquals(5, jmx.getAttribute(audjust, "CircuitBreakerMinimumNumberOfCalls"));
+        assertEquals(50.0f, jmx.getAttribute(audjust, "CircuitBreakerFailureRateThreshold"));
+        assertEquals(45L, jmx.getAttribute(audjust, "CircuitBreakerWaitDurationInOpenState"));
+        assertEquals(1, jmx.getAttribute(audjust, "CircuitBreakerPermittedNumberOfCallsInHalfOpenState"));
+        assertEquals(95_000L, jmx.getAttribute(audjust, "TimeoutDuration"));
+        ObjectName video = processor("video-generator-breaker");
+        assertEquals(13, jmx.getAttribute(video, "CircuitBreakerSlidingWindowSize"));
+        assertEquals(4, jmx.getAttribute(video, "CircuitBreakerMinimumNumberOfCalls"));
+        assertEquals(40.0f, jmx.getAttribute(video, "CircuitBreakerFailureRateThreshold"));
+        assertEquals(60L, jmx.getAttribute(video, "CircuitBreakerWaitDurationInOpenState"));
     }
 
     private ObjectName route(String id) throws Exception {
