@@ -1,7 +1,7 @@
 package com.vibecraft.pipeline.api;
 
 import com.vibecraft.pipeline.analysis.SongAnalysis;
-import com.vibecraft.pipeline.flow.AnalysisHeaders;
+import com.vibecraft.pipeline.flow.FlowProperties;
 import com.vibecraft.pipeline.ingest.IngestException;
 import com.vibecraft.pipeline.ingest.IngestResult;
 import com.vibecraft.pipeline.ingest.SongIngestService;
@@ -93,7 +93,7 @@ public class SongApi {
                 msg.getHeader("title", String.class), consume);
         msg.setHeader("songCreated", r.created());
         msg.setHeader("startAnalysis", r.created() || r.song().status() == SongStatus.UPLOADED);
-        msg.setHeader(AnalysisHeaders.SONG_ID, r.song().id());
+        exchange.setProperty(FlowProperties.SONG_ID, r.song().id());
         return r.song();
     }
 

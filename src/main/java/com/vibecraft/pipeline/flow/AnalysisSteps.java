@@ -10,7 +10,6 @@ import com.vibecraft.pipeline.audio.DecodedAudio;
 import com.vibecraft.pipeline.audio.DecodedAudioCache;
 import com.vibecraft.pipeline.audjust.AudjustFailures;
 import com.vibecraft.pipeline.audjust.AudjustSettings;
-import com.vibecraft.pipeline.flow.AnalysisHeaders;
 import com.vibecraft.pipeline.song.ClaimLostException;
 import com.vibecraft.pipeline.song.Song;
 import com.vibecraft.pipeline.song.SongRepository;
@@ -31,12 +30,12 @@ import org.slf4j.LoggerFactory;
  */
 public class AnalysisSteps {
 
-    public static final String SONG_ID = AnalysisHeaders.SONG_ID;
+    static final String SONG_ID = FlowProperties.SONG_ID;
     static final String AUDIO = "vibecraftAudio";
     static final String SONG_FILE = "songFile";
     static final String DETECTION = "vibecraftDetection";
-    static final String SOURCE = "analysisSource";
-    static final String FALLBACK_REASON = "fallbackReason";
+    static final String SOURCE = FlowProperties.ANALYSIS_SOURCE;
+    static final String FALLBACK_REASON = FlowProperties.FALLBACK_REASON;
 
     private static final Logger LOG = LoggerFactory.getLogger(AnalysisSteps.class);
 
@@ -88,8 +87,6 @@ public class AnalysisSteps {
     /** Loads the song and decodes its audio; the song is already {@code analyzing}. */
     public void begin(Exchange exchange) throws Exception {
         UUID id = songId(exchange);
-        // kept as a property: the Audjust route sends no header of ours to the outside
-        exchange.setProperty(SONG_ID, id);
         Song song = songs.findById(id).orElseThrow(() -> new IllegalStateException("Song " + id + " no longer exists"));
         // counts the run, and stops here if another instance took the song over while it waited
         songs.beginAnalysis(id);
@@ -204,9 +201,6 @@ public class AnalysisSteps {
 
     private static UUID songId(Exchange exchange) {
         Object v = exchange.getProperty(SONG_ID);
-        if (v == null) {
-            v = exchange.getMessage().getHeader(SONG_ID);
-        }
         return v instanceof UUID u ? u : UUID.fromString(String.valueOf(v));
     }
 }

@@ -14,7 +14,6 @@ import com.vibecraft.pipeline.clips.ClipSummary;
 import com.vibecraft.pipeline.clips.PlannedClip;
 import com.vibecraft.pipeline.domain.ConflictException;
 import com.vibecraft.pipeline.domain.NotFoundException;
-import com.vibecraft.pipeline.flow.AnalysisHeaders;
 import com.vibecraft.pipeline.song.Song;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.song.SongStatus;
@@ -39,9 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public class ClipSteps {
 
-    static final String BEATS = "beatTimes";
+    static final String BEATS = FlowProperties.BEAT_TIMES;
     static final String ANALYSIS = "vibecraftAnalysis";
-    static final String AUTOMATIC_PLAN = "automaticPlan";
+    static final String AUTOMATIC_PLAN = FlowProperties.AUTOMATIC_PLAN;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClipSteps.class);
 
@@ -295,7 +294,7 @@ public class ClipSteps {
     }
 
     private static UUID songId(Exchange exchange) {
-        Object v = exchange.getMessage().getHeader(AnalysisHeaders.SONG_ID);
+        Object v = exchange.getProperty(FlowProperties.SONG_ID);
         return v instanceof UUID u ? u : parse(String.valueOf(v), "Song " + v + " was not found.");
     }
 }

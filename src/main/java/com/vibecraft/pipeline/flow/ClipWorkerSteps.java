@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public class ClipWorkerSteps {
 
     static final String ENTRY_ID = "clipJobEntryId";
-    static final String SKIP = "clipJobSkip";
+    static final String SKIP = FlowProperties.CLIP_JOB_SKIP;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClipWorkerSteps.class);
 
@@ -94,7 +94,7 @@ public class ClipWorkerSteps {
 
     /** The generator's answer (body) becomes a completed or failed result; then the job is acknowledged. */
     public void finished(Exchange exchange) {
-        ClipJob job = exchange.getProperty("clipJob", ClipJob.class);
+        ClipJob job = exchange.getProperty(FlowProperties.CLIP_JOB, ClipJob.class);
         GeneratedClip clip = exchange.getMessage().getBody(GeneratedClip.class);
         if (clip == null) {
             throw new IllegalStateException("the generator returned nothing");
@@ -110,7 +110,7 @@ public class ClipWorkerSteps {
 
     /** The generator failed: a failed result with its reason; then the job is acknowledged. */
     public void failed(Exchange exchange) {
-        ClipJob job = exchange.getProperty("clipJob", ClipJob.class);
+        ClipJob job = exchange.getProperty(FlowProperties.CLIP_JOB, ClipJob.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String error = e == null || e.getMessage() == null ? "clip generation failed" : e.getMessage();
         LOG.warn("Clip {} job {} failed: {}", job == null ? "?" : job.clipId(), job == null ? "?" : job.jobId(), error);
