@@ -28,21 +28,22 @@ import javax.sql.DataSource;
 public class SongRepository {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SONG_COLUMNS = "id, title, original_filename, content_type, size_bytes, sha256, "
-            + "storage_path, duration_sec, bpm, status, progress, analysis_source, fallback_reason, error, "
-            + "created_at, updated_at, analyzed_at, "
-            // the clip phase of the song: counts of its clips by status
+    private static final String SONG_COLUMNS = "songs.id, songs.title, songs.original_filename, songs.content_type, "
+            + "songs.size_bytes, songs.sha256, songs.storage_path, songs.duration_sec, songs.bpm, songs.status, "
+            + "songs.progress, songs.analysis_source, songs.fallback_reason, songs.error, songs.created_at, "
+            + "songs.updated_at, songs.analyzed_at, "
+            // the clip phase of the song: counts of its clips by status (index clips_order_uk leads with song_id)
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id) AS clips_total, "
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'queued') AS clips_queued, "
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'processing') AS clips_processing, "
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'completed') AS clips_completed, "
             + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'failed') AS clips_failed, "
-            // the video phase: what VideoStatus.derive needs
+            // the video phase: what VideoStatus.derive needs, the video row joined on its key
             + "(SELECT MAX(c.updated_at) FROM clips c WHERE c.song_id = songs.id) AS clips_stamp, "
-            + "(SELECT v.state FROM videos v WHERE v.song_id = songs.id) AS video_state, "
-            + "(SELECT v.file_path FROM videos v WHERE v.song_id = songs.id) AS video_file, "
-            + "(SELECT v.composed_stamp FROM videos v WHERE v.song_id = songs.id) AS video_composed_stamp, "
-            + "(SELECT v.failed_stamp FROM videos v WHERE v.song_id = songs.id) AS video_failed_stamp";
+            + "v.state AS video_state, v.file_path AS video_file, v.composed_stamp AS video_composed_stamp, "
+            + "v.failed_stamp AS video_failed_stamp";
+    /** The song rows with their video row, if any. */
+    private static final String SONGS_WITH_VIDEO = " FROM songs LEFT JOIN videos v ON v.song_id = songs.id";
 
     /**
      * Songs another analysis may take: never claimed (left 'uploaded' before {@code :before}), or
@@ -101,15 +102,16 @@ public class SongRepository {
     }
 
     public Optional<Song> findById(UUID id) {
-        return queryOne("SELECT " + SONG_COLUMNS + " FROM songs WHERE id = :id", Map.of("id", id));
+        return queryOne("SELECT " + SONG_COLUMNS + SONGS_WITH_VIDEO + " WHERE songs.id = :id", Map.of("id", id));
     }
 
     public Optional<Song> findBySha256(String sha256) {
-        return queryOne("SELECT " + SONG_COLUMNS + " FROM songs WHERE sha256 = :sha", Map.of("sha", sha256));
+        return queryOne("SELECT " + SONG_COLUMNS + SONGS_WITH_VIDEO + " WHERE songs.sha256 = :sha", Map.of("sha", sha256));
     }
 
     public List<Song> list(int limit, int offset) {
-        return query("SELECT " + SONG_COLUMNS + " FROM songs ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset",
+        return query("SELECT " + SONG_COLUMNS + SONGS_WITH_VIDEO
+                        + " ORDER BY songs.created_at DESC, songs.id LIMIT :limit OFFSET :offset",
                 Map.of("limit", limit, "offset", offset));
     }
 
