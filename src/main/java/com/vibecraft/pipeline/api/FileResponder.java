@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import com.vibecraft.pipeline.flow.ClipSteps;
 import com.vibecraft.pipeline.flow.VideoSteps;
 
 /** Serves stored files (song originals, preview clips, music videos), whole (200) or one range (206), so players can seek. */
@@ -18,12 +17,12 @@ public class FileResponder {
     static final long MAX_RANGE_BYTES = 4L << 20;
 
     private final SongApi songApi;
-    private final ClipSteps clipSteps;
+    private final ClipApi clipApi;
     private final VideoSteps videoSteps;
 
-    public FileResponder(SongApi songApi, ClipSteps clipSteps, VideoSteps videoSteps) {
+    public FileResponder(SongApi songApi, ClipApi clipApi, VideoSteps videoSteps) {
         this.songApi = songApi;
-        this.clipSteps = clipSteps;
+        this.clipApi = clipApi;
         this.videoSteps = videoSteps;
     }
 
@@ -33,7 +32,7 @@ public class FileResponder {
     }
 
     public void clipVideo(Exchange exchange) {
-        respond(exchange, clipSteps.videoFile(exchange.getMessage().getHeader("clipId", String.class)), "video/mp4");
+        respond(exchange, clipApi.videoFile(exchange.getMessage().getHeader("clipId", String.class)), "video/mp4");
     }
 
     public void songVideo(Exchange exchange) {

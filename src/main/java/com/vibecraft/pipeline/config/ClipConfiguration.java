@@ -13,7 +13,10 @@ import com.vibecraft.pipeline.clips.http.HttpVideoGenerator;
 import com.vibecraft.pipeline.clips.http.HttpVideoSettings;
 import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
 import com.vibecraft.pipeline.flow.ClipResultSteps;
-import com.vibecraft.pipeline.flow.ClipSteps;
+import com.vibecraft.pipeline.api.ClipApi;
+import com.vibecraft.pipeline.clips.ClipLinks;
+import com.vibecraft.pipeline.flow.ClipDispatchSteps;
+import com.vibecraft.pipeline.flow.ClipPlanSteps;
 import com.vibecraft.pipeline.flow.ClipWorkerSteps;
 import com.vibecraft.pipeline.redis.RedisConnection;
 import com.vibecraft.pipeline.song.SongRepository;
@@ -85,15 +88,30 @@ public class ClipConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public ClipSteps clipSteps(SongRepository songRepository, ClipRepository clipRepository, ClipJobQueue clipJobQueue,
-                               ClipPlanner clipPlanner, DataDirectory dataDirectory,
-                               @PropertyInject("vibecraft.clips.prompt-template") String template,
-                               @PropertyInject("vibecraft.public-base-url") String publicBaseUrl,
-                               @PropertyInject("vibecraft.instance-id") String instanceId,
-                               @PropertyInject("vibecraft.clips.visibility-timeout-sec") int visibilitySec) {
+    public ClipLinks clipLinks(@PropertyInject("vibecraft.public-base-url") String publicBaseUrl) {
+        return new ClipLinks(publicBaseUrl);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClipPlanSteps clipPlanSteps(SongRepository songRepository, ClipRepository clipRepository,
+                                       ClipPlanner clipPlanner, ClipLinks clipLinks,
+                                       @PropertyInject("vibecraft.clips.prompt-template") String template) {
+        return new ClipPlanSteps(songRepository, clipRepository, clipPlanner, new ClipPrompts(template), clipLinks);
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClipDispatchSteps clipDispatchSteps(ClipRepository clipRepository, ClipJobQueue clipJobQueue,
+                                               ClipLinks clipLinks,
+                                               @PropertyInject("vibecraft.instance-id") String instanceId,
+                                               @PropertyInject("vibecraft.clips.visibility-timeout-sec") int visibilitySec) {
         Settings.positive("vibecraft.clips.visibility-timeout-sec", visibilitySec);
-        return new ClipSteps(songRepository, clipRepository, clipJobQueue, clipPlanner, new ClipPrompts(template),
-                dataDirectory, publicBaseUrl, consumerName(instanceId), Duration.ofSeconds(visibilitySec));
+        return new ClipDispatchSteps(clipRepository, clipJobQueue, clipLinks, consumerName(instanceId),
+                Duration.ofSeconds(visibilitySec));
+    }
+
+    @BindToRegistry(lazy = true)
+    public ClipApi clipApi(SongRepository songRepository, ClipRepository clipRepository, DataDirectory dataDirectory) {
+        return new ClipApi(songRepository, clipRepository, dataDirectory);
     }
 
     @BindToRegistry(lazy = true)
@@ -105,19 +123,20 @@ public class ClipConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public ClipResultSteps clipResultSteps(ClipJobQueue clipJobQueue, ClipRepository clipRepository, ClipSteps clipSteps,
+    public ClipResultSteps clipResultSteps(ClipJobQueue clipJobQueue, ClipRepository clipRepository,
+                                           ClipDispatchSteps clipDispatchSteps,
                                            @PropertyInject("vibecraft.instance-id") String instanceId,
                                            @PropertyInject("vibecraft.clips.visibility-timeout-sec") int visibilitySec) {
-        return new ClipResultSteps(clipJobQueue, clipRepository, clipSteps, consumerName(instanceId) + "-results",
+        return new ClipResultSteps(clipJobQueue, clipRepository, clipDispatchSteps, consumerName(instanceId) + "-results",
                 Duration.ofSeconds(visibilitySec));
     }
 
     @BindToRegistry(lazy = true)
     public PreviewClipGenerator previewClipGenerator(SongRepository songRepository, DataDirectory dataDirectory,
                                                      AudioDecoder audioDecoder, DecodedAudioCache decodedAudioCache,
-                                                     ClipSteps clipSteps) {
+                                                     ClipLinks clipLinks) {
         return new PreviewClipGenerator(songRepository, dataDirectory, audioDecoder, decodedAudioCache,
-                new PreviewClipRenderer(), clipSteps::videoUrl);
+                new PreviewClipRenderer(), clipLinks::videoUrl);
     }
 
     @BindToRegistry(lazy = true)

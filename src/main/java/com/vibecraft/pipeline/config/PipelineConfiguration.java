@@ -6,8 +6,8 @@ import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.analysis.SectionInference;
 import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.api.ApiErrors;
+import com.vibecraft.pipeline.api.ClipApi;
 import com.vibecraft.pipeline.api.FileResponder;
-import com.vibecraft.pipeline.flow.ClipSteps;
 import com.vibecraft.pipeline.flow.VideoSteps;
 import com.vibecraft.pipeline.ingest.InboxBackoff;
 import org.apache.camel.component.file.GenericFileFilter;
@@ -225,8 +225,8 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public FileResponder fileResponder(SongApi songApi, ClipSteps clipSteps, VideoSteps videoSteps) {
-        return new FileResponder(songApi, clipSteps, videoSteps);
+    public FileResponder fileResponder(SongApi songApi, ClipApi clipApi, VideoSteps videoSteps) {
+        return new FileResponder(songApi, clipApi, videoSteps);
     }
 
     @BindToRegistry(lazy = true)

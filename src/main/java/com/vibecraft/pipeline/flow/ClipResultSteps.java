@@ -20,7 +20,7 @@ public class ClipResultSteps {
 
     private final ClipJobQueue queue;
     private final ClipRepository clips;
-    private final ClipSteps clipSteps;
+    private final ClipDispatchSteps dispatch;
     private final String consumerName;
     private final long orphanIdleMs;
 
@@ -28,11 +28,11 @@ public class ClipResultSteps {
      * @param orphanIdle results another instance received but has not applied for this long are taken
      *                   over (that instance died); the clips' visibility timeout
      */
-    public ClipResultSteps(ClipJobQueue queue, ClipRepository clips, ClipSteps clipSteps, String consumerName,
+    public ClipResultSteps(ClipJobQueue queue, ClipRepository clips, ClipDispatchSteps dispatch, String consumerName,
                            Duration orphanIdle) {
         this.queue = queue;
         this.clips = clips;
-        this.clipSteps = clipSteps;
+        this.dispatch = dispatch;
         this.consumerName = consumerName;
         this.orphanIdleMs = orphanIdle.toMillis();
     }
@@ -81,7 +81,7 @@ public class ClipResultSteps {
 
     private void tryDeadLetter() {
         try {
-            clipSteps.deadLetterExhausted();
+            dispatch.deadLetterExhausted();
         } catch (RuntimeException e) {
             // the retry sweeper dead-letters it later
             LOG.warn("Dead-lettering postponed: {}", e.getMessage());

@@ -8,13 +8,10 @@ import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.clips.Clip;
 import com.vibecraft.pipeline.clips.ClipJob;
 import com.vibecraft.pipeline.clips.ClipJobQueue;
-import com.vibecraft.pipeline.clips.ClipPlanner;
-import com.vibecraft.pipeline.clips.ClipPrompts;
+import com.vibecraft.pipeline.clips.ClipLinks;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipResult;
 import com.vibecraft.pipeline.clips.ClipStatus;
-import com.vibecraft.pipeline.song.SongRepository;
-import com.vibecraft.pipeline.storage.DataDirectory;
 import com.vibecraft.pipeline.storage.Jdbc;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
@@ -245,8 +242,8 @@ class ScaleOutTest {
         ClipRepository clipsA = bean(a, "clipRepository", ClipRepository.class);
         ClipJobQueue queueA = bean(a, "clipJobQueue", ClipJobQueue.class);
         ClipJobQueue queueB = bean(b, "clipJobQueue", ClipJobQueue.class);
-        ClipSteps stepsA = bean(a, "clipSteps", ClipSteps.class);
-        ClipSteps stepsB = bean(b, "clipSteps", ClipSteps.class);
+        ClipDispatchSteps stepsA = bean(a, "clipDispatchSteps", ClipDispatchSteps.class);
+        ClipDispatchSteps stepsB = bean(b, "clipDispatchSteps", ClipDispatchSteps.class);
         List<UUID> all = rows("SELECT id FROM clips ORDER BY id").stream()
                 .map(r -> UUID.fromString(r.get("id").toString())).toList();
         assertTrue(all.size() >= 40, "clips: " + all.size());
@@ -299,8 +296,8 @@ class ScaleOutTest {
         // 4. the reclaim: jobs a dead worker received are taken over once, by one instance or the other
         List<ClipJobQueue.Delivery<ClipJob>> stolen = queueA.readJobs("dead-worker", 100, 0);
         assertEquals(20, stolen.size());
-        ClipSteps reclaimA = shortVisibility(a);
-        ClipSteps reclaimB = shortVisibility(b);
+        ClipDispatchSteps reclaimA = shortVisibility(a);
+        ClipDispatchSteps reclaimB = shortVisibility(b);
         Thread.sleep(1100);
         List<List<ClipJob>> reclaimed = both(reclaimA::reclaimStalled, reclaimB::reclaimStalled);
         List<UUID> reclaimedClips = Stream.concat(reclaimed.get(0).stream(), reclaimed.get(1).stream())
@@ -321,17 +318,16 @@ class ScaleOutTest {
         assertEquals(List.of(unknown), orphans.stream().map(d -> d.message().clipId()).toList());
     }
 
-    private static List<ClipJob> relay(ClipSteps steps) {
+    private static List<ClipJob> relay(ClipDispatchSteps steps) {
         List<ClipJob> jobs = steps.unsentJobs();
         jobs.forEach(steps::send);
         return jobs;
     }
 
-    /** The instance's own clip steps, but with a 1 s visibility timeout. */
-    private static ClipSteps shortVisibility(Main m) {
-        return new ClipSteps(bean(m, "songRepository", SongRepository.class), bean(m, "clipRepository", ClipRepository.class),
-                bean(m, "clipJobQueue", ClipJobQueue.class), bean(m, "clipPlanner", ClipPlanner.class),
-                new ClipPrompts("{displayName}"), bean(m, "dataDirectory", DataDirectory.class), base(m),
+    /** The instance's own dispatch steps, but with a 1 s visibility timeout. */
+    private static ClipDispatchSteps shortVisibility(Main m) {
+        return new ClipDispatchSteps(bean(m, "clipRepository", ClipRepository.class),
+                bean(m, "clipJobQueue", ClipJobQueue.class), new ClipLinks(base(m)),
                 m.getCamelContext().resolvePropertyPlaceholders("{{vibecraft.instance-id}}"), Duration.ofSeconds(1));
     }
 
