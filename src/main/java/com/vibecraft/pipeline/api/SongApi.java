@@ -6,6 +6,8 @@ import com.vibecraft.pipeline.ingest.IngestException;
 import com.vibecraft.pipeline.ingest.IngestResult;
 import com.vibecraft.pipeline.ingest.SongIngestService;
 import com.vibecraft.pipeline.song.Song;
+import com.vibecraft.pipeline.song.AnalysisClaims;
+import com.vibecraft.pipeline.song.AnalysisStore;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.song.SongStatus;
 import com.vibecraft.pipeline.storage.DataDirectory;
@@ -35,11 +37,16 @@ public class SongApi {
     static final String FILE_FIELD = "file";
 
     private final SongRepository songs;
+    private final AnalysisClaims claims;
+    private final AnalysisStore store;
     private final SongIngestService ingest;
     private final DataDirectory dataDirectory;
 
-    public SongApi(SongRepository songs, SongIngestService ingest, DataDirectory dataDirectory) {
+    public SongApi(SongRepository songs, AnalysisClaims claims, AnalysisStore store, SongIngestService ingest,
+                   DataDirectory dataDirectory) {
         this.songs = songs;
+        this.claims = claims;
+        this.store = store;
         this.ingest = ingest;
         this.dataDirectory = dataDirectory;
     }
@@ -109,14 +116,14 @@ public class SongApi {
 
     public SongAnalysis analysis(String songId) {
         Song song = get(songId);
-        return songs.findAnalysis(song.id()).orElseThrow(() -> ApiException.notFound(
+        return store.findAnalysis(song.id()).orElseThrow(() -> ApiException.notFound(
                 "Song " + song.id() + " has no analysis yet (status: " + song.status().value() + ")."));
     }
 
     /** Claims the song for a new analysis; 409 while one runs. */
     public Song requestAnalysis(String songId) {
         Song song = get(songId);
-        if (!songs.claimForAnalysis(song.id())) {
+        if (!claims.claimForAnalysis(song.id())) {
             throw ApiException.conflict("Song " + song.id() + " is already being analysed.");
         }
         LOG.info("Song {} analyzing: a new analysis was requested", song.id());

@@ -19,6 +19,7 @@ import com.vibecraft.pipeline.flow.ClipDispatchSteps;
 import com.vibecraft.pipeline.flow.ClipPlanSteps;
 import com.vibecraft.pipeline.flow.ClipWorkerSteps;
 import com.vibecraft.pipeline.redis.RedisConnection;
+import com.vibecraft.pipeline.song.AnalysisStore;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import com.zaxxer.hikari.HikariDataSource;
@@ -93,10 +94,11 @@ public class ClipConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public ClipPlanSteps clipPlanSteps(SongRepository songRepository, ClipRepository clipRepository,
+    public ClipPlanSteps clipPlanSteps(SongRepository songRepository, AnalysisStore analysisStore,
+                                       ClipRepository clipRepository,
                                        ClipPlanner clipPlanner, ClipLinks clipLinks,
                                        @PropertyInject("vibecraft.clips.prompt-template") String template) {
-        return new ClipPlanSteps(songRepository, clipRepository, clipPlanner, new ClipPrompts(template), clipLinks);
+        return new ClipPlanSteps(songRepository, analysisStore, clipRepository, clipPlanner, new ClipPrompts(template), clipLinks);
     }
 
     @BindToRegistry(lazy = true)

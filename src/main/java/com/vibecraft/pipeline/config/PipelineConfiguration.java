@@ -20,6 +20,8 @@ import com.vibecraft.pipeline.audjust.AudjustSettings;
 import com.vibecraft.pipeline.flow.AnalysisSteps;
 import com.vibecraft.pipeline.ingest.SongIngestService;
 import com.vibecraft.pipeline.redis.RedisConnection;
+import com.vibecraft.pipeline.song.AnalysisClaims;
+import com.vibecraft.pipeline.song.AnalysisStore;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import com.vibecraft.pipeline.storage.Database;
@@ -125,9 +127,14 @@ public class PipelineConfiguration implements CamelConfiguration {
         return RedisConnection.open(url, dataDirectory.redis());
     }
 
+    @BindToRegistry(lazy = true)
+    public SongRepository songRepository(HikariDataSource dataSource) {
+        return new SongRepository(dataSource);
+    }
+
     /** Claims songs for analysis in this instance's name, under a lease the analysis-heartbeat route renews. */
     @BindToRegistry(lazy = true)
-    public SongRepository songRepository(HikariDataSource dataSource,
+    public AnalysisClaims analysisClaims(HikariDataSource dataSource,
                                          @PropertyInject("vibecraft.instance-id") String instanceId,
                                          @PropertyInject("vibecraft.analysis.lease-sec") int leaseSec,
                                          @PropertyInject("vibecraft.analysis.heartbeat-sec") int heartbeatSec) {
@@ -137,7 +144,13 @@ public class PipelineConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException("vibecraft.analysis.lease-sec (" + leaseSec
                     + ") must be at least twice vibecraft.analysis.heartbeat-sec (" + heartbeatSec + ")");
         }
-        return new SongRepository(dataSource, ClipConfiguration.consumerName(instanceId), Duration.ofSeconds(leaseSec));
+        return new AnalysisClaims(dataSource, ClipConfiguration.consumerName(instanceId), Duration.ofSeconds(leaseSec));
+    }
+
+    /** Stores an analysis only while this instance's claim on the song holds. */
+    @BindToRegistry(lazy = true)
+    public AnalysisStore analysisStore(HikariDataSource dataSource, AnalysisClaims analysisClaims) {
+        return new AnalysisStore(dataSource, analysisClaims.owner());
     }
 
     @BindToRegistry(lazy = true)
@@ -209,19 +222,20 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public AnalysisSteps analysisSteps(SongRepository songRepository, DataDirectory dataDirectory,
+    public AnalysisSteps analysisSteps(SongRepository songRepository, AnalysisClaims analysisClaims,
+                                       AnalysisStore analysisStore, DataDirectory dataDirectory,
                                        AudioDecoder audioDecoder, DecodedAudioCache decodedAudioCache,
                                        LocalStructureDetector localStructureDetector,
                                        AnalysisAssembler analysisAssembler, AudjustSettings audjustSettings,
                                        @PropertyInject("vibecraft.upload.max-duration-sec") double maxDuration) {
-        return new AnalysisSteps(songRepository, dataDirectory, audioDecoder, decodedAudioCache, localStructureDetector,
+        return new AnalysisSteps(songRepository, analysisClaims, analysisStore, dataDirectory, audioDecoder, decodedAudioCache, localStructureDetector,
                 analysisAssembler, maxDuration, audjustSettings);
     }
 
     @BindToRegistry(lazy = true)
-    public SongApi songApi(SongRepository songRepository, SongIngestService songIngestService,
-                           DataDirectory dataDirectory) {
-        return new SongApi(songRepository, songIngestService, dataDirectory);
+    public SongApi songApi(SongRepository songRepository, AnalysisClaims analysisClaims, AnalysisStore analysisStore,
+                           SongIngestService songIngestService, DataDirectory dataDirectory) {
+        return new SongApi(songRepository, analysisClaims, analysisStore, songIngestService, dataDirectory);
     }
 
     @BindToRegistry(lazy = true)

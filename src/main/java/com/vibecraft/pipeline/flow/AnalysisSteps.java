@@ -12,6 +12,8 @@ import com.vibecraft.pipeline.audjust.AudjustFailures;
 import com.vibecraft.pipeline.audjust.AudjustSettings;
 import com.vibecraft.pipeline.song.ClaimLostException;
 import com.vibecraft.pipeline.song.Song;
+import com.vibecraft.pipeline.song.AnalysisClaims;
+import com.vibecraft.pipeline.song.AnalysisStore;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import java.nio.file.Path;
@@ -40,6 +42,8 @@ public class AnalysisSteps {
     private static final Logger LOG = LoggerFactory.getLogger(AnalysisSteps.class);
 
     private final SongRepository songs;
+    private final AnalysisClaims claims;
+    private final AnalysisStore store;
     private final DataDirectory dataDirectory;
     private final AudioDecoder decoder;
     private final DecodedAudioCache decoded;
@@ -50,10 +54,12 @@ public class AnalysisSteps {
     /** Built before the routes start, so before this run has queued any song. */
     private final OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
 
-    public AnalysisSteps(SongRepository songs, DataDirectory dataDirectory, AudioDecoder decoder,
+    public AnalysisSteps(SongRepository songs, AnalysisClaims claims, AnalysisStore store, DataDirectory dataDirectory, AudioDecoder decoder,
                          DecodedAudioCache decoded, LocalStructureDetector detector, AnalysisAssembler assembler, double maxDurationSec,
                          AudjustSettings audjust) {
         this.songs = songs;
+        this.claims = claims;
+        this.store = store;
         this.dataDirectory = dataDirectory;
         this.decoder = decoder;
         this.decoded = decoded;
@@ -65,19 +71,19 @@ public class AnalysisSteps {
 
     /** Songs an earlier run or a dead instance left unfinished (a crash mid-analysis, or never queued). */
     public List<UUID> unfinishedSongs() {
-        return songs.findUnfinished(startedAt);
+        return claims.findUnfinished(startedAt);
     }
 
     /** Claims an unfinished song for this instance; false when another instance has it. */
     public boolean takeOver(UUID songId) {
-        return songs.takeOver(songId, startedAt);
+        return claims.takeOver(songId, startedAt);
     }
 
     /** The analysis of this song ended on this instance, well or not: its lease is no longer renewed. */
     public void ended(String songId) {
         if (songId != null) {
             try {
-                songs.release(UUID.fromString(songId));
+                claims.release(UUID.fromString(songId));
             } catch (IllegalArgumentException notAnId) {
                 // nothing was claimed under it
             }
@@ -89,12 +95,12 @@ public class AnalysisSteps {
         UUID id = songId(exchange);
         Song song = songs.findById(id).orElseThrow(() -> new IllegalStateException("Song " + id + " no longer exists"));
         // counts the run, and stops here if another instance took the song over while it waited
-        songs.beginAnalysis(id);
+        claims.beginAnalysis(id);
         Path file = dataDirectory.resolve(song.storagePath());
         DecodedAudio audio = decoded.get(id, () -> decoder.decode(file, maxDurationSec));
         exchange.setProperty(AUDIO, audio);
         exchange.setProperty(SONG_FILE, file.toFile());
-        songs.updateProgress(id, 10);
+        claims.updateProgress(id, 10);
         LOG.info("Song {} analysis started ({} s of audio)", id, Math.round(audio.durationSec()));
     }
 
@@ -102,7 +108,7 @@ public class AnalysisSteps {
     public List<RawSegment> detectLocally(Exchange exchange) {
         UUID id = songId(exchange);
         DecodedAudio audio = exchange.getProperty(AUDIO, DecodedAudio.class);
-        ProgressReporter progress = new ProgressReporter(p -> songs.updateProgress(id, p), 20, 80);
+        ProgressReporter progress = new ProgressReporter(p -> claims.updateProgress(id, p), 20, 80);
         DetectorResult result = detector.detect(audio, progress);
         exchange.setProperty(DETECTION, result);
         exchange.setProperty(SOURCE, "local");
@@ -141,12 +147,12 @@ public class AnalysisSteps {
         DetectorResult beats = exchange.getProperty(DETECTION, DetectorResult.class);
         if (beats == null) {
             // Audjust gives sections only; beats and tempo always come from our own tracker
-            beats = detector.detect(audio, new ProgressReporter(p -> songs.updateProgress(id, p), 40, 80));
+            beats = detector.detect(audio, new ProgressReporter(p -> claims.updateProgress(id, p), 40, 80));
         }
         String source = exchange.getProperty(SOURCE, "local", String.class);
         String reason = exchange.getProperty(FALLBACK_REASON, String.class);
         SongAnalysis analysis = assembler.assemble(id, audio, segments, beats.beatTimes(), beats.bpm(), source, reason);
-        songs.saveAnalysis(id, analysis);
+        store.saveAnalysis(id, analysis);
         exchange.removeProperty(AUDIO);
         LOG.info("Song {} analysed by {}: {} sections, {} BPM{}", id, source, analysis.sections().size(),
                 analysis.bpm(), reason == null ? "" : " (fallback: " + reason + ")");
@@ -164,14 +170,14 @@ public class AnalysisSteps {
         if (causedBy(e, com.vibecraft.pipeline.storage.StorageException.class)) {
             // not the song's fault: no 'failed' mark; the claim is let go, its lease runs out and the
             // song is analysed again (here or by another instance) once the database answers
-            songs.release(id);
+            claims.release(id);
             LOG.warn("Song {}: analysis interrupted, the database was not available; it is analysed again once "
                     + "its claim has run out", id);
             return;
         }
         String message = "Analysis failed: " + failureText(e);
         LOG.warn("Song {} failed: {}", id, message);
-        songs.markFailed(id, message);
+        claims.markFailed(id, message);
     }
 
     /** A reason for the song's error field: no server paths, no stack traces. */

@@ -12,6 +12,7 @@ import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.PlannedClip;
 import com.vibecraft.pipeline.domain.ConflictException;
 import com.vibecraft.pipeline.domain.NotFoundException;
+import com.vibecraft.pipeline.song.AnalysisStore;
 import com.vibecraft.pipeline.song.Song;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.song.SongStatus;
@@ -39,14 +40,16 @@ public class ClipPlanSteps {
     private static final Logger LOG = LoggerFactory.getLogger(ClipPlanSteps.class);
 
     private final SongRepository songs;
+    private final AnalysisStore analyses;
     private final ClipRepository clips;
     private final ClipPlanner planner;
     private final ClipPrompts prompts;
     private final ClipLinks links;
 
-    public ClipPlanSteps(SongRepository songs, ClipRepository clips, ClipPlanner planner, ClipPrompts prompts,
+    public ClipPlanSteps(SongRepository songs, AnalysisStore analyses, ClipRepository clips, ClipPlanner planner, ClipPrompts prompts,
                          ClipLinks links) {
         this.songs = songs;
+        this.analyses = analyses;
         this.clips = clips;
         this.planner = planner;
         this.prompts = prompts;
@@ -57,7 +60,7 @@ public class ClipPlanSteps {
     public List<Section> sectionsToPlan(Exchange exchange) {
         UUID songId = songId(exchange);
         Song song = songs.findById(songId).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
-        SongAnalysis analysis = songs.findAnalysis(songId).orElseThrow(() -> new ConflictException(
+        SongAnalysis analysis = analyses.findAnalysis(songId).orElseThrow(() -> new ConflictException(
                 "Song " + songId + " has no analysis yet (status: " + song.status().value() + "); clips need one."));
         if (song.status() == SongStatus.ANALYZING) {
             // the stored analysis is about to be replaced: the new one's clips are planned when it is done

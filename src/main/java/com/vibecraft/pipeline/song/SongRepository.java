@@ -1,22 +1,11 @@
 package com.vibecraft.pipeline.song;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.vibecraft.pipeline.analysis.Section;
-import com.vibecraft.pipeline.analysis.SongAnalysis;
 import com.vibecraft.pipeline.song.Song.ClipCounts;
 import com.vibecraft.pipeline.storage.Jdbc;
-import com.vibecraft.pipeline.storage.NamedSql;
-import com.vibecraft.pipeline.storage.StorageException;
 import com.vibecraft.pipeline.video.VideoStatus;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +13,12 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Songs and their sections in the relational database (H2 or PostgreSQL). */
+/**
+ * The song rows in the relational database (H2 or PostgreSQL), read with their clip and video phase.
+ * The analysis claims (leases) are {@link AnalysisClaims}, the stored analyses {@link AnalysisStore}.
+ */
 public class SongRepository {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SONG_COLUMNS = "songs.id, songs.title, songs.original_filename, songs.content_type, "
             + "songs.size_bytes, songs.sha256, songs.storage_path, songs.duration_sec, songs.bpm, songs.status, "
             + "songs.progress, songs.analysis_source, songs.fallback_reason, songs.error, songs.created_at, "
@@ -45,40 +36,10 @@ public class SongRepository {
     /** The song rows with their video row, if any. */
     private static final String SONGS_WITH_VIDEO = " FROM songs LEFT JOIN videos v ON v.song_id = songs.id";
 
-    /**
-     * Songs another analysis may take: never claimed (left 'uploaded' before {@code :before}), or
-     * 'analyzing' under a lease that has expired (its instance died), or under this instance's own id
-     * but claimed before this run started (this instance's previous life).
-     */
-    private static final String TAKEABLE = "((status = 'uploaded' AND updated_at < :before) OR (status = 'analyzing' "
-            + "AND (analysis_lease_until IS NULL OR analysis_lease_until < :now "
-            + "OR (analysis_owner = :owner AND updated_at < :startedAt))))";
-
-    private final DataSource dataSource;
     private final Jdbc jdbc;
-    private final String owner;
-    private final Duration lease;
-    /** Songs claimed by this instance whose analysis has not ended here: the ones whose leases it renews. */
-    private final java.util.Set<UUID> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** For tools and tests that work alone on a database: owner {@code local}, one-minute leases. */
     public SongRepository(DataSource dataSource) {
-        this(dataSource, "local", Duration.ofMinutes(1));
-    }
-
-    /**
-     * @param owner this instance's id, written on the songs it claims for analysis
-     * @param lease how long a claim lasts without renewal ({@link #renewLeases})
-     */
-    public SongRepository(DataSource dataSource, String owner, Duration lease) {
-        this.dataSource = dataSource;
         this.jdbc = new Jdbc(dataSource);
-        this.owner = owner;
-        this.lease = lease;
-    }
-
-    public String owner() {
-        return owner;
     }
 
     public void insert(NewSong s) {
@@ -134,227 +95,6 @@ public class SongRepository {
                     }
                 });
         return counts;
-    }
-
-    /**
-     * Claims a song for an analysis by this instance: moves it to {@code analyzing} with this
-     * instance as owner and a fresh lease, unless another live claim holds it. One conditional UPDATE,
-     * so of several instances (or requests) exactly one wins.
-     *
-     * @return false when the song is missing or already being analysed under a live lease
-     */
-    public boolean claimForAnalysis(UUID id) {
-        OffsetDateTime now = now();
-        // analysis_source and fallback_reason stay: they describe the stored analysis until a new one replaces it
-        return held(id, update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, "
-                + "analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
-                + "WHERE id = :id AND (status <> :analyzing OR analysis_lease_until IS NULL OR analysis_lease_until < :now)",
-                Map.of("analyzing", SongStatus.ANALYZING.value(), "owner", owner, "until", now.plus(lease),
-                        "now", now, "id", id)) == 1);
-    }
-
-    /**
-     * Takes over a song found unfinished ({@link #findUnfinished}), if it still is: the same conditional
-     * claim, so a song another instance has just claimed (or is analysing under a live lease) stays its.
-     */
-    public boolean takeOver(UUID id, OffsetDateTime startedAt) {
-        OffsetDateTime now = now();
-        Map<String, Object> p = takeable(startedAt, now);
-        p.put("analyzing", SongStatus.ANALYZING.value());
-        p.put("until", now.plus(lease));
-        p.put("id", id);
-        return held(id, update("UPDATE songs SET status = :analyzing, progress = 0, error = NULL, "
-                + "analysis_owner = :owner, analysis_lease_until = :until, updated_at = :now "
-                + "WHERE id = :id AND " + TAKEABLE, p) == 1);
-    }
-
-    private boolean held(UUID id, boolean claimed) {
-        if (claimed) {
-            held.add(id);
-        }
-        return claimed;
-    }
-
-    /**
-     * This instance no longer works on the song (its analysis ended, well or not): the lease is not
-     * renewed any more, so a song whose analysis died here (the database went away mid-way) is taken
-     * up again once its lease runs out.
-     */
-    public void release(UUID id) {
-        if (id != null) {
-            held.remove(id);
-        }
-    }
-
-    /** Renews the leases of the songs this instance holds (queued here or being analysed). */
-    public int renewLeases() {
-        int renewed = 0;
-        for (UUID id : held) {
-            if (update("UPDATE songs SET analysis_lease_until = :until WHERE id = :id AND analysis_owner = :owner "
-                    + "AND status = :analyzing", Map.of("until", now().plus(lease), "id", id, "owner", owner,
-                    "analyzing", SongStatus.ANALYZING.value())) == 1) {
-                renewed++;
-            } else {
-                held.remove(id); // finished, failed or taken over
-            }
-        }
-        return renewed;
-    }
-
-    /**
-     * The analysis of a claimed song really starts: counts the run. Fails when the claim is no longer
-     * this instance's (its lease expired and another instance took the song over).
-     */
-    public void beginAnalysis(UUID id) {
-        if (update("UPDATE songs SET analysis_runs = analysis_runs + 1, analysis_lease_until = :until "
-                + "WHERE id = :id AND status = :analyzing AND analysis_owner = :owner",
-                Map.of("until", now().plus(lease), "id", id, "analyzing", SongStatus.ANALYZING.value(),
-                        "owner", owner)) != 1) {
-            throw new ClaimLostException(id, owner);
-        }
-    }
-
-    public void updateProgress(UUID id, int progress) {
-        update("UPDATE songs SET progress = :progress, updated_at = :now WHERE id = :id AND status = :analyzing "
-                + "AND analysis_owner = :owner", Map.of("progress", Math.max(0, Math.min(100, progress)), "now", now(),
-                "id", id, "analyzing", SongStatus.ANALYZING.value(), "owner", owner));
-    }
-
-    /** Marks this instance's analysis of the song failed; a song another instance has taken over stays its. */
-    public void markFailed(UUID id, String error) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("failed", SongStatus.FAILED.value());
-        p.put("error", Jdbc.fit(error, 2000));
-        p.put("now", now());
-        p.put("id", id);
-        p.put("analyzing", SongStatus.ANALYZING.value());
-        p.put("owner", owner);
-        update("UPDATE songs SET status = :failed, error = :error, analysis_lease_until = NULL, updated_at = :now "
-                + "WHERE id = :id AND status = :analyzing AND analysis_owner = :owner", p);
-    }
-
-    /**
-     * Songs a crash or restart left behind: never claimed and last touched before this run started (or
-     * longer ago than a lease), or caught mid-analysis by an instance whose lease has expired. Each must
-     * still be taken with {@link #takeOver}: another instance may be quicker.
-     */
-    public List<UUID> findUnfinished(OffsetDateTime startedAt) {
-        return jdbc.query("SELECT id FROM songs WHERE " + TAKEABLE + " ORDER BY created_at LIMIT 100",
-                takeable(startedAt, now()), rs -> rs.getObject(1, UUID.class));
-    }
-
-    private Map<String, Object> takeable(OffsetDateTime startedAt, OffsetDateTime now) {
-        OffsetDateTime staleUpload = now.minus(lease);
-        Map<String, Object> p = new HashMap<>();
-        p.put("before", staleUpload.isAfter(startedAt) ? staleUpload : startedAt);
-        p.put("now", now);
-        p.put("owner", owner);
-        p.put("startedAt", startedAt);
-        return p;
-    }
-
-    /** How often the song's analysis has started (a counter for operators and the scale-out test). */
-    public int analysisRuns(UUID id) {
-        return jdbc.queryOne("SELECT analysis_runs FROM songs WHERE id = :id", Map.of("id", id), rs -> rs.getInt(1))
-                .orElse(0);
-    }
-
-    /** Stores the analysis and marks the song analysed, in one transaction. */
-    public void saveAnalysis(UUID id, SongAnalysis analysis) {
-        String beats;
-        try {
-            beats = JSON.writeValueAsString(analysis.beatTimes());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        jdbc.inTransaction(c -> {
-            Jdbc.update(c, "DELETE FROM sections WHERE song_id = :id", Map.of("id", id));
-            NamedSql insert = NamedSql.of("INSERT INTO sections (song_id, id, section_index, type, type_soft, "
-                    + "display_name, raw_label, repetition_group, start_sec, end_sec, confidence, energy) VALUES "
-                    + "(:songId, :id, :index, :type, :typeSoft, :displayName, :rawLabel, :repetitionGroup, "
-                    + ":startSec, :endSec, :confidence, :energy)");
-            try (PreparedStatement ps = c.prepareStatement(insert.jdbcSql())) {
-                for (Section s : analysis.sections()) {
-                    Map<String, Object> p = new HashMap<>();
-                    p.put("songId", id);
-                    p.put("id", s.id());
-                    p.put("index", s.index());
-                    p.put("type", s.type());
-                    p.put("typeSoft", s.typeSoft());
-                    p.put("displayName", s.displayName());
-                    p.put("rawLabel", s.rawLabel());
-                    p.put("repetitionGroup", s.repetitionGroup());
-                    p.put("startSec", s.startSec());
-                    p.put("endSec", s.endSec());
-                    p.put("confidence", s.confidence());
-                    p.put("energy", s.energy());
-                    insert.bind(ps, p);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            Map<String, Object> p = new HashMap<>();
-            p.put("bpm", analysis.bpm());
-            p.put("beats", beats);
-            p.put("duration", analysis.durationSec());
-            p.put("analyzed", SongStatus.ANALYZED.value());
-            p.put("source", analysis.analysisSource());
-            p.put("reason", Jdbc.fit(analysis.fallbackReason(), 1000));
-            p.put("now", now());
-            p.put("id", id);
-            p.put("analyzing", SongStatus.ANALYZING.value());
-            p.put("owner", owner);
-            int n = Jdbc.update(c, "UPDATE songs SET bpm = :bpm, beat_times = :beats, duration_sec = :duration, "
-                    + "status = :analyzed, progress = 100, analysis_source = :source, fallback_reason = :reason, "
-                    + "error = NULL, analyzed_at = :now, updated_at = :now, analysis_lease_until = NULL, "
-                    // clips are planned next; if that does not happen now, the relay does it later
-                    + "clips_requested_at = :now WHERE id = :id AND status = :analyzing AND analysis_owner = :owner", p);
-            if (n != 1) {
-                // another instance took the song over: its analysis counts, this one is rolled back
-                throw new ClaimLostException(id, owner);
-            }
-            return n;
-        });
-    }
-
-    public Optional<SongAnalysis> findAnalysis(UUID id) {
-        try (Connection c = dataSource.getConnection()) {
-            String beats;
-            double bpm;
-            double duration;
-            String source;
-            String reason;
-            // the last stored analysis, also while a new one runs or after it failed
-            try (PreparedStatement ps = NamedSql.of("SELECT bpm, beat_times, duration_sec, analysis_source, "
-                    + "fallback_reason FROM songs WHERE id = :id AND analyzed_at IS NOT NULL")
-                    .prepare(c, Map.of("id", id));
-                 ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                bpm = rs.getDouble(1);
-                beats = rs.getString(2);
-                duration = rs.getDouble(3);
-                source = rs.getString(4);
-                reason = rs.getString(5);
-            }
-            List<Section> sections = new ArrayList<>();
-            try (PreparedStatement ps = NamedSql.of("SELECT id, section_index, type, type_soft, display_name, "
-                    + "raw_label, repetition_group, start_sec, end_sec, confidence, energy FROM sections "
-                    + "WHERE song_id = :id ORDER BY section_index").prepare(c, Map.of("id", id));
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    sections.add(new Section(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getDouble(8), rs.getDouble(9),
-                            rs.getDouble(10), rs.getDouble(11)));
-                }
-            }
-            List<Double> beatTimes = beats == null ? List.of()
-                    : JSON.readValue(beats, new TypeReference<List<Double>>() { });
-            return Optional.of(new SongAnalysis(id, duration, bpm, beatTimes, sections, source, reason));
-        } catch (SQLException | JsonProcessingException e) {
-            throw new StorageException("Could not read the analysis of song " + id, e);
-        }
     }
 
     private Optional<Song> queryOne(String sql, Map<String, ?> params) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.song.NewSong;
+import com.vibecraft.pipeline.song.AnalysisClaims;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import com.vibecraft.pipeline.storage.Database;
@@ -42,8 +43,8 @@ class ResumeAfterCrashTest {
     static final Duration LEASE = Duration.ofSeconds(3);
 
     static HikariDataSource ds;
-    static SongRepository crashed;
-    static SongRepository live;
+    static AnalysisClaims crashed;
+    static AnalysisClaims live;
     static OffsetDateTime crashedLeaseEnds;
     static ScheduledExecutorService heartbeat;
 
@@ -64,12 +65,12 @@ class ResumeAfterCrashTest {
                     id.toString().replace("-", "") + "0".repeat(32), data.relativize(file), 60.0));
         }
         // an instance that died mid-analysis: its lease runs out 3 s from now and nobody renews it
-        crashed = new SongRepository(ds, "crashed-instance", LEASE);
+        crashed = new AnalysisClaims(ds, "crashed-instance", LEASE);
         assertTrue(crashed.claimForAnalysis(MID_ANALYSIS));
         crashed.updateProgress(MID_ANALYSIS, 40);
         crashedLeaseEnds = OffsetDateTime.now().plus(LEASE);
         // an instance that is alive and keeps renewing its lease (see the test)
-        live = new SongRepository(ds, "live-instance", LEASE);
+        live = new AnalysisClaims(ds, "live-instance", LEASE);
         assertTrue(live.claimForAnalysis(LIVE_ELSEWHERE));
         heartbeat = Executors.newSingleThreadScheduledExecutor();
         heartbeat.scheduleAtFixedRate(live::renewLeases, 500, 500, TimeUnit.MILLISECONDS);

@@ -51,8 +51,13 @@ class AnalysisClaimTest {
         return id;
     }
 
-    private SongRepository instance(String owner, Duration lease) {
-        return new SongRepository(ds, owner, lease);
+    private AnalysisClaims instance(String owner, Duration lease) {
+        return new AnalysisClaims(ds, owner, lease);
+    }
+
+    /** What the instance of {@code claims} stores, fenced by its claim. */
+    private AnalysisStore store(AnalysisClaims claims) {
+        return new AnalysisStore(ds, claims.owner());
     }
 
     @Test
@@ -64,7 +69,7 @@ class AnalysisClaimTest {
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Boolean>> wins = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                SongRepository r = instance("i" + i, Duration.ofMinutes(1));
+                AnalysisClaims r = instance("i" + i, Duration.ofMinutes(1));
                 boolean resume = i % 2 == 0; // half claim as after ingest, half as the resume sweep
                 wins.add(pool.submit(() -> {
                     go.await();
@@ -84,8 +89,8 @@ class AnalysisClaimTest {
     @Test
     void aLiveLeaseIsRespectedAndAnExpiredOneTakenOver() throws Exception {
         UUID id = song();
-        SongRepository a = instance("a", Duration.ofMillis(1500));
-        SongRepository b = instance("b", Duration.ofMinutes(1));
+        AnalysisClaims a = instance("a", Duration.ofMillis(1500));
+        AnalysisClaims b = instance("b", Duration.ofMinutes(1));
         OffsetDateTime bStarted = OffsetDateTime.now();
         assertTrue(a.claimForAnalysis(id));
         assertFalse(b.claimForAnalysis(id), "a live claim");
@@ -107,13 +112,13 @@ class AnalysisClaimTest {
     void aSongWhoseAnalysisEndedHereIsNoLongerRenewed() throws Exception {
         // the analysis died without being able to write its outcome (the database went away mid-way)
         UUID id = song();
-        SongRepository a = instance("a", Duration.ofMillis(800));
+        AnalysisClaims a = instance("a", Duration.ofMillis(800));
         assertTrue(a.claimForAnalysis(id));
         assertEquals(1, a.renewLeases(), "held while it is analysed");
         a.release(id);
         assertEquals(0, a.renewLeases(), "released: not renewed");
         Thread.sleep(1000);
-        SongRepository b = instance("b", Duration.ofMinutes(1));
+        AnalysisClaims b = instance("b", Duration.ofMinutes(1));
         OffsetDateTime bStarted = OffsetDateTime.now();
         assertTrue(b.findUnfinished(bStarted).contains(id), "its lease ran out");
         assertTrue(b.takeOver(id, bStarted));
@@ -123,23 +128,23 @@ class AnalysisClaimTest {
     @Test
     void anInstanceThatLostItsClaimChangesNothing() throws Exception {
         UUID id = song();
-        SongRepository a = instance("a", Duration.ofMillis(1));
-        SongRepository b = instance("b", Duration.ofMinutes(1));
+        AnalysisClaims a = instance("a", Duration.ofMillis(1));
+        AnalysisClaims b = instance("b", Duration.ofMinutes(1));
         assertTrue(a.claimForAnalysis(id));
         Thread.sleep(20);
         assertTrue(b.claimForAnalysis(id), "a's lease of 1 ms is over");
         b.beginAnalysis(id);
         assertThrows(ClaimLostException.class, () -> a.beginAnalysis(id));
         SongAnalysis analysis = new SongAnalysis(id, 20, 120, List.of(0.5, 1.0), List.of(), "local", null);
-        assertThrows(ClaimLostException.class, () -> a.saveAnalysis(id, analysis));
+        assertThrows(ClaimLostException.class, () -> store(a).saveAnalysis(id, analysis));
         a.markFailed(id, "a gave up");
         a.updateProgress(id, 90);
         Song s = plain.findById(id).orElseThrow();
         assertEquals(SongStatus.ANALYZING, s.status(), "a's failure does not touch b's analysis");
         assertEquals(0, s.progress());
-        b.saveAnalysis(id, analysis);
+        store(b).saveAnalysis(id, analysis);
         assertEquals(SongStatus.ANALYZED, plain.findById(id).orElseThrow().status());
-        assertEquals(1, plain.analysisRuns(id));
+        assertEquals(1, new AnalysisClaims(ds).analysisRuns(id));
     }
 
     @Test
@@ -147,7 +152,7 @@ class AnalysisClaimTest {
         UUID id = song();
         assertTrue(instance("stable-id", Duration.ofMinutes(1)).claimForAnalysis(id));
         // the same instance id after a restart: the lease is live, but the claim is from its previous life
-        SongRepository restarted = instance("stable-id", Duration.ofMinutes(1));
+        AnalysisClaims restarted = instance("stable-id", Duration.ofMinutes(1));
         OffsetDateTime startedNow = OffsetDateTime.now().plusSeconds(1);
         assertFalse(instance("other", Duration.ofMinutes(1)).takeOver(id, startedNow));
         assertTrue(restarted.takeOver(id, startedNow));

@@ -14,6 +14,8 @@ import com.vibecraft.pipeline.clips.PlannedClip;
 import com.vibecraft.pipeline.clips.RetryPolicy;
 import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
 import com.vibecraft.pipeline.song.NewSong;
+import com.vibecraft.pipeline.song.AnalysisClaims;
+import com.vibecraft.pipeline.song.AnalysisStore;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import com.vibecraft.pipeline.storage.Database;
@@ -75,8 +77,8 @@ class VideoResumeTest {
             songs.insert(new NewSong(id, "left " + id, "left.wav", "audio/wav", "wav", wav.length,
                     id.toString().replace("-", "") + "0".repeat(32), data.relativize(file), SECONDS));
             // analysed and planned before the crash (an unanalysed song would be analysed and re-planned)
-            assertTrue(songs.claimForAnalysis(id));
-            songs.saveAnalysis(id, new SongAnalysis(id, SECONDS, 120, List.of(), List.of(new Section("s1", 0, "verse",
+            assertTrue(new AnalysisClaims(ds).claimForAnalysis(id));
+            new AnalysisStore(ds, "local").saveAnalysis(id, new SongAnalysis(id, SECONDS, 120, List.of(), List.of(new Section("s1", 0, "verse",
                     "verse", "Verse", 0, 0, 0, SECONDS, 1, 0.5)), "local", null));
             List<ClipDraft> drafts = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
