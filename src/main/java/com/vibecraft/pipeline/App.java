@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline;
 
 import com.vibecraft.pipeline.cli.BoundaryTrainer;
+import com.vibecraft.pipeline.cli.KeyTrainer;
 import com.vibecraft.pipeline.cli.SectionTypeTrainer;
 import com.vibecraft.pipeline.cli.Cli;
 import com.vibecraft.pipeline.cli.ComposeBench;
@@ -39,6 +40,8 @@ public final class App {
                 case "jmx" -> JmxCommand.run(rest, System.out, System.err);
                 case "train-boundaries" -> BoundaryTrainer.run(rest, System.out, System.err);
                 case "train-section-types" -> SectionTypeTrainer.run(rest, System.out, System.err);
+                case "train-key" -> KeyTrainer.train(rest, System.out, System.err);
+                case "key-score" -> KeyTrainer.score(rest, System.out, System.err);
                 case "-h", "--help", "help" -> {
                     System.out.print(Cli.USAGE);
                     yield 0;

@@ -58,6 +58,10 @@ public final class Cli {
                                          (pop909-train); refuses songs of pop909-dev (or --exclude)
               train-section-types <corpus-dir> <audio-dir>... [--out FILE] [--exclude INDEX_JSON]... [--cv N]
                                          train the namer of local sections (intro/verse/chorus/...)
+              train-key <corpus-dir> <audio-dir>... [--out FILE] [--exclude INDEX_JSON]... [--cv N]
+                                         learn the key profiles from the songs' keys in index.json
+              key-score <corpus-dir> <audio-dir>
+                                         MIREX weighted key score of the shipped profiles on a corpus
               --help                     this text
             Settings come from application.properties and VIBECRAFT_* environment variables.
             """;

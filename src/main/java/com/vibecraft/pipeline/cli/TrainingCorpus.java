@@ -179,7 +179,7 @@ final class TrainingCorpus {
         return ids;
     }
 
-    private static Set<String> ids(Path index) throws IOException {
+    static Set<String> ids(Path index) throws IOException {
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode song : JSON.readTree(index.toFile()).path("songs")) {
             if (song.hasNonNull("id")) {
@@ -189,7 +189,7 @@ final class TrainingCorpus {
         return out;
     }
 
-    private static Path find(Path dir, String id) {
+    static Path find(Path dir, String id) {
         for (String ext : new String[] {".wav", ".mp3", ".flac", ".ogg"}) {
             Path p = dir.resolve(id + ext);
             if (Files.isRegularFile(p)) {
