@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +36,9 @@ import org.junit.jupiter.api.TestInstance;
 class AudjustChaosTest {
 
     static FakeAudjust audjust;
+
+    @org.apache.camel.BeanInject
+    CamelContext context;
 
     @BeforeAll
     static void environment() throws Exception {
@@ -73,7 +79,8 @@ class AudjustChaosTest {
 
         // 2. Audjust down: the breaker opens after its minimum calls and the calls stop
         audjust.mode = FakeAudjust.Mode.UPLOAD_500;
-        Thread.sleep(2500); // whatever state the breaker was in, it may try again now
+        // whatever state the chaos left the breaker in, it starts this part closed, with an empty window
+        breaker().getCircuitBreaker().reset();
         int before = audjust.uploadCalls.get();
         List<JsonNode> down = awaitAnalysed(uploadAll(12, 1000));
         int callsWhileDown = audjust.uploadCalls.get() - before;
@@ -85,7 +92,9 @@ class AudjustChaosTest {
 
         // 3. Audjust back: after the open wait the breaker lets a call through, and closes
         audjust.mode = FakeAudjust.Mode.OK_SECTIONS;
-        Thread.sleep(2500);
+        // the breaker Audjust's fall opened goes half-open on its own once its open wait (2 s) has run out
+        Await.until(Duration.ofSeconds(10), () -> "HALF_OPEN".equals(breaker().getCircuitBreakerState()),
+                "the breaker half-open after its open wait");
         List<JsonNode> back = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             back.addAll(awaitAnalysed(uploadAll(1, 2000 + i)));
@@ -93,6 +102,10 @@ class AudjustChaosTest {
         System.out.printf("AudjustChaosTest back: sources %s%n", back.stream().map(s -> s.path("analysisSource").asText()).toList());
         assertEquals("audjust", back.get(back.size() - 1).path("analysisSource").asText(), "closed again");
         assertTrue(back.stream().filter(s -> "audjust".equals(s.path("analysisSource").asText())).count() >= 4);
+    }
+
+    private ResilienceProcessor breaker() {
+        return context.getProcessor("audjust-breaker", ResilienceProcessor.class);
     }
 
     private static List<String> uploadAll(int n, int seedBase) throws Exception {
