@@ -41,6 +41,8 @@ class CrashRecoveryIT {
 
     static final int SONGS = 8;
     static final String PREFIX = "crash";
+    /** Half the service's 24 fps; not the preview clips' 8 fps, so the compositions re-encode as before. */
+    static final int COMPOSE_FPS = 12;
 
     @TempDir
     Path workDir;
@@ -146,7 +148,7 @@ class CrashRecoveryIT {
         Map<String, Integer> videos = awaitVideos(base, ids, v -> v.getOrDefault("composed", 0) == SONGS);
         for (String id : ids) {
             JsonNode v = Http.get(base + "/api/v1/songs/" + id + "/video/status").json();
-            assertEquals(240.0, v.path("durationSec").asDouble(), 1.0 / 24 + 1e-6, v.toString());
+            assertEquals(240.0, v.path("durationSec").asDouble(), 1.0 / COMPOSE_FPS + 1e-6, v.toString());
             Http.Response head = Http.get(base + "/api/v1/songs/" + id + "/video", "Range", "bytes=0-7");
             assertEquals(206, head.status());
             assertEquals("ftyp", new String(head.bytes(), 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
@@ -192,8 +194,10 @@ class CrashRecoveryIT {
         env.put("VIBECRAFT_VIDEO_DEADLINE_SEC", "10");
         env.put("VIBECRAFT_ANALYSIS_LEASE_SEC", "6");
         env.put("VIBECRAFT_ANALYSIS_HEARTBEAT_SEC", "2");
-        // small frames keep eight 4-minute compositions short; a killed composition is taken over after 6 s
+        // small frames at a low rate keep eight 4-minute compositions short (one instance composes one
+        // at a time); a killed composition is taken over after 6 s
         env.put("VIBECRAFT_COMPOSE_SIZE", "320x180");
+        env.put("VIBECRAFT_COMPOSE_FPS", String.valueOf(COMPOSE_FPS));
         env.put("VIBECRAFT_COMPOSE_LEASE_SEC", "6");
         service = pb.start();
         starts++;
