@@ -40,7 +40,11 @@ import redis.embedded.core.RedisServerBuilder;
 class CrashRecoveryIT {
 
     static final int SONGS = 8;
+    /** Minutes per song: each analysis still takes long enough to be interrupted (asserted below). */
+    static final int SONG_MINUTES = 2;
     static final String PREFIX = "crash";
+    /** Half the service's 24 fps; not the preview clips' 8 fps, so the compositions re-encode as before. */
+    static final int COMPOSE_FPS = 12;
 
     @TempDir
     Path workDir;
@@ -146,7 +150,7 @@ class CrashRecoveryIT {
         Map<String, Integer> videos = awaitVideos(base, ids, v -> v.getOrDefault("composed", 0) == SONGS);
         for (String id : ids) {
             JsonNode v = Http.get(base + "/api/v1/songs/" + id + "/video/status").json();
-            assertEquals(240.0, v.path("durationSec").asDouble(), 1.0 / 24 + 1e-6, v.toString());
+            assertEquals(60.0 * SONG_MINUTES, v.path("durationSec").asDouble(), 1.0 / COMPOSE_FPS + 1e-6, v.toString());
             Http.Response head = Http.get(base + "/api/v1/songs/" + id + "/video", "Range", "bytes=0-7");
             assertEquals(206, head.status());
             assertEquals("ftyp", new String(head.bytes(), 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
@@ -161,10 +165,10 @@ class CrashRecoveryIT {
 
     // ------------------------------------------------------------------ the pieces
 
-    /** A 4-minute song: four different A-B-A-B minutes, so that analysis takes long enough to be interrupted. */
+    /** A song of different A-B-A-B minutes, so that analysis takes long enough to be interrupted. */
     private static float[] song(int i) {
-        float[] out = new float[22050 * 240];
-        for (int m = 0; m < 4; m++) {
+        float[] out = new float[22050 * 60 * SONG_MINUTES];
+        for (int m = 0; m < SONG_MINUTES; m++) {
             float[] minute = TestAudio.abab(22050, 1000L * i + m);
             System.arraycopy(minute, 0, out, m * minute.length, minute.length);
         }
@@ -192,8 +196,10 @@ class CrashRecoveryIT {
         env.put("VIBECRAFT_VIDEO_DEADLINE_SEC", "10");
         env.put("VIBECRAFT_ANALYSIS_LEASE_SEC", "6");
         env.put("VIBECRAFT_ANALYSIS_HEARTBEAT_SEC", "2");
-        // small frames keep eight 4-minute compositions short; a killed composition is taken over after 6 s
+        // small frames at a low rate keep eight compositions short (one instance composes one
+        // at a time); a killed composition is taken over after 6 s
         env.put("VIBECRAFT_COMPOSE_SIZE", "320x180");
+        env.put("VIBECRAFT_COMPOSE_FPS", String.valueOf(COMPOSE_FPS));
         env.put("VIBECRAFT_COMPOSE_LEASE_SEC", "6");
         service = pb.start();
         starts++;

@@ -116,9 +116,13 @@ public class PipelineConfiguration implements CamelConfiguration {
                                        @PropertyInject("vibecraft.database.user") String user,
                                        @PropertyInject("vibecraft.database.password") String password,
                                        @PropertyInject("vibecraft.database.pool-size") int poolSize,
+                                       @PropertyInject("vibecraft.database.connection-timeout-ms") long connectionTimeoutMs,
+                                       @PropertyInject("vibecraft.database.start-timeout-ms") long startTimeoutMs,
                                        DataDirectory dataDirectory) {
         Settings.positive("vibecraft.database.pool-size", poolSize);
-        return Database.open(url, user, password, poolSize, dataDirectory.database());
+        Settings.positive("vibecraft.database.connection-timeout-ms", connectionTimeoutMs);
+        Settings.positive("vibecraft.database.start-timeout-ms", startTimeoutMs);
+        return Database.open(url, user, password, poolSize, connectionTimeoutMs, startTimeoutMs, dataDirectory.database());
     }
 
     @BindToRegistry(lazy = true, destroyMethod = "close")

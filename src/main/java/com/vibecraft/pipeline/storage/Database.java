@@ -13,16 +13,28 @@ public final class Database {
     }
 
     /**
+     * The service's defaults: a request waits at most 5 s for a connection, start-up at most 10 s.
+     *
      * @param url      a JDBC URL, a {@code postgres://user:pass@host/db} URL, or blank for embedded H2
      * @param dbDir    where the embedded H2 file lives
      */
     public static HikariDataSource open(String url, String user, String password, int poolSize, Path dbDir) {
+        return open(url, user, password, poolSize, 5_000, 10_000, dbDir);
+    }
+
+    /**
+     * @param connectionTimeoutMs a request waits at most this long for a connection, then fails (503)
+     *                            instead of hanging ({@code vibecraft.database.connection-timeout-ms})
+     * @param startTimeoutMs      a database that does not answer this long stops start-up
+     *                            ({@code vibecraft.database.start-timeout-ms})
+     */
+    public static HikariDataSource open(String url, String user, String password, int poolSize,
+                                        long connectionTimeoutMs, long startTimeoutMs, Path dbDir) {
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName("vibecraft-db");
         cfg.setMaximumPoolSize(poolSize);
-        // a request waits at most this long for a connection, then fails (503) instead of hanging
-        cfg.setConnectionTimeout(5_000);
-        cfg.setInitializationFailTimeout(10_000);
+        cfg.setConnectionTimeout(connectionTimeoutMs);
+        cfg.setInitializationFailTimeout(startTimeoutMs);
         String jdbcUrl = jdbcUrl(url, dbDir);
         cfg.setJdbcUrl(jdbcUrl);
         UserInfo info = userInfo(url);

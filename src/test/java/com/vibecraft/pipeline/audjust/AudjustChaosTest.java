@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +36,11 @@ import org.junit.jupiter.api.TestInstance;
 class AudjustChaosTest {
 
     static FakeAudjust audjust;
+    /** 100 chaos uploads over about 22 s: the pace this test had while making each song took a while. */
+    static final Duration CHAOS_PACE = Duration.ofMillis(220);
+
+    @org.apache.camel.BeanInject
+    CamelContext context;
 
     @BeforeAll
     static void environment() throws Exception {
@@ -58,7 +66,11 @@ class AudjustChaosTest {
     void everySongIsAnalysedWhateverAudjustDoes() throws Exception {
         // 1. chaos: half of the calls fail, at random
         audjust.mode = FakeAudjust.Mode.CHAOS;
-        List<String> chaosSongs = uploadAll(100, 0);
+        // spread over about 22 s: the breaker's 2 s open wait lets a call through now and then, so
+        // Audjust gets some 30 calls and the seeded chaos its kinds of failure (its first dropped
+        // connection is call 27). Uploaded as fast as songs can be made, the 100 are analysed within a
+        // couple of open waits and Audjust sees a handful of calls.
+        List<String> chaosSongs = uploadAll(100, 0, CHAOS_PACE);
         List<JsonNode> analysed = awaitAnalysed(chaosSongs);
         int callsInChaos = audjust.uploadCalls.get();
         long fromAudjust = analysed.stream().filter(s -> "audjust".equals(s.path("analysisSource").asText())).count();
@@ -73,9 +85,10 @@ class AudjustChaosTest {
 
         // 2. Audjust down: the breaker opens after its minimum calls and the calls stop
         audjust.mode = FakeAudjust.Mode.UPLOAD_500;
-        Thread.sleep(2500); // whatever state the breaker was in, it may try again now
+        // whatever state the chaos left the breaker in, it starts this part closed, with an empty window
+        breaker().getCircuitBreaker().reset();
         int before = audjust.uploadCalls.get();
-        List<JsonNode> down = awaitAnalysed(uploadAll(12, 1000));
+        List<JsonNode> down = awaitAnalysed(uploadAll(12, 1000, Duration.ZERO));
         int callsWhileDown = audjust.uploadCalls.get() - before;
         System.out.printf("AudjustChaosTest down: %d songs analysed locally, %d Audjust calls%n", down.size(),
                 callsWhileDown);
@@ -85,23 +98,36 @@ class AudjustChaosTest {
 
         // 3. Audjust back: after the open wait the breaker lets a call through, and closes
         audjust.mode = FakeAudjust.Mode.OK_SECTIONS;
-        Thread.sleep(2500);
+        // the breaker Audjust's fall opened goes half-open on its own once its open wait (2 s) has run out
+        Await.until(Duration.ofSeconds(10), () -> "HALF_OPEN".equals(breaker().getCircuitBreakerState()),
+                "the breaker half-open after its open wait");
         List<JsonNode> back = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            back.addAll(awaitAnalysed(uploadAll(1, 2000 + i)));
+            back.addAll(awaitAnalysed(uploadAll(1, 2000 + i, Duration.ZERO)));
         }
         System.out.printf("AudjustChaosTest back: sources %s%n", back.stream().map(s -> s.path("analysisSource").asText()).toList());
         assertEquals("audjust", back.get(back.size() - 1).path("analysisSource").asText(), "closed again");
         assertTrue(back.stream().filter(s -> "audjust".equals(s.path("analysisSource").asText())).count() >= 4);
     }
 
-    private static List<String> uploadAll(int n, int seedBase) throws Exception {
+    private ResilienceProcessor breaker() {
+        return context.getProcessor("audjust-breaker", ResilienceProcessor.class);
+    }
+
+    /** Upload i starts no earlier than i times {@code pace} after the first (4 at a time at most). */
+    private static List<String> uploadAll(int n, int seedBase, Duration pace) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
+        long t0 = System.nanoTime();
         try {
             List<Future<String>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int seed = seedBase + i;
+                long startAt = t0 + i * pace.toNanos();
                 futures.add(pool.submit(() -> {
+                    long early = startAt - System.nanoTime();
+                    if (early > 0) {
+                        Thread.sleep(early / 1_000_000, (int) (early % 1_000_000));
+                    }
                     float[] song = java.util.Arrays.copyOf(TestAudio.abab(8000, seed), 8000 * 12);
                     Http.Response r = Http.upload(TestEnvironment.baseUrl(), "chaos-" + seed + ".wav", TestAudio.wav(song, 8000));
                     assertEquals(201, r.status(), r.body());

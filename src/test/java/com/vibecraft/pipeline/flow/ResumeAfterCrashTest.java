@@ -77,9 +77,18 @@ class ResumeAfterCrashTest {
     }
 
     @AfterAll
-    static void closeDatabase() {
-        heartbeat.shutdownNow();
+    static void closeDatabase() throws InterruptedException {
+        stopHeartbeat();
         ds.close();
+    }
+
+    /**
+     * The live instance stops renewing. Not by interrupting the renewal (shutdownNow): an interrupt in
+     * the middle of H2's file write closes the whole embedded database, the service's too.
+     */
+    private static void stopHeartbeat() throws InterruptedException {
+        heartbeat.shutdown();
+        assertTrue(heartbeat.awaitTermination(30, TimeUnit.SECONDS), "the heartbeat's last renewal ended");
     }
 
     @Test
@@ -102,7 +111,7 @@ class ResumeAfterCrashTest {
             assertEquals("analyzing", held.path("status").asText(), held.toString());
             assertEquals(0, live.analysisRuns(LIVE_ELSEWHERE));
         } finally {
-            heartbeat.shutdownNow();
+            stopHeartbeat();
         }
         // that instance dies too: its song is taken over once the lease runs out
         JsonNode song = Http.awaitSong(base, LIVE_ELSEWHERE.toString(), Duration.ofSeconds(60), "analyzed", "failed");

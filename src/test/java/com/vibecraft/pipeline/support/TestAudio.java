@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Audio made in the tests: 16-bit PCM WAV files with a known structure. */
 public final class TestAudio {
@@ -21,13 +23,7 @@ public final class TestAudio {
      * 15, 30 and 45 s. {@code seed} changes the noise floor so each call gives different bytes.
      */
     public static float[] abab(int sampleRate, long seed) {
-        float[] out = new float[sampleRate * 60];
-        int[][] a = {{48, 60, 64, 67}, {43, 59, 62, 67}, {45, 57, 60, 64}, {41, 57, 60, 65}};
-        int[][] b = {{52, 71, 75, 78}, {54, 73, 78, 81}, {49, 73, 76, 80}, {56, 75, 80, 83}};
-        for (int part = 0; part < 4; part++) {
-            boolean isA = part % 2 == 0;
-            addChords(out, sampleRate, isA ? a : b, 15 * part, 15 * (part + 1), isA ? 2 : 8);
-        }
+        float[] out = ABAB_CHORDS.computeIfAbsent(sampleRate, TestAudio::ababChords).clone();
         Random noise = new Random(seed);
         int click = (int) (0.03 * sampleRate);
         for (double t = 0; t < 60; t += 0.5) {
@@ -38,6 +34,23 @@ public final class TestAudio {
         }
         for (int i = 0; i < out.length; i++) {
             out[i] += (float) (0.0005 * noise.nextGaussian());
+        }
+        return out;
+    }
+
+    /**
+     * The chords of {@link #abab}, which depend on the sample rate only: made once per rate (about a
+     * second of sines each time), so that many songs cost only their seed's clicks and noise.
+     */
+    private static final Map<Integer, float[]> ABAB_CHORDS = new ConcurrentHashMap<>();
+
+    private static float[] ababChords(int sampleRate) {
+        float[] out = new float[sampleRate * 60];
+        int[][] a = {{48, 60, 64, 67}, {43, 59, 62, 67}, {45, 57, 60, 64}, {41, 57, 60, 65}};
+        int[][] b = {{52, 71, 75, 78}, {54, 73, 78, 81}, {49, 73, 76, 80}, {56, 75, 80, 83}};
+        for (int part = 0; part < 4; part++) {
+            boolean isA = part % 2 == 0;
+            addChords(out, sampleRate, isA ? a : b, 15 * part, 15 * (part + 1), isA ? 2 : 8);
         }
         return out;
     }

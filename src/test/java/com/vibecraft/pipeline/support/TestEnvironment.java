@@ -46,6 +46,9 @@ public final class TestEnvironment {
             // compositions are the video tests' subject: elsewhere they would only load the two cores
             System.setProperty("vibecraft.compose.auto", "false");
             System.setProperty("vibecraft.compose.size", "320x180");
+            // at the end of a test class, work still in flight (say a write retried against a database the
+            // test has closed) is cut off after 3 s rather than the service's 15 s: nothing waits on it
+            System.setProperty("camel.main.shutdown-timeout", "3");
             overrides.forEach(System::setProperty);
             return dir;
         } catch (IOException e) {
