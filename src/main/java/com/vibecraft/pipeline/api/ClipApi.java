@@ -25,13 +25,13 @@ public class ClipApi {
     }
 
     public List<Clip> clipsOf(String songId) {
-        UUID id = parse(songId, "Song " + songId + " was not found.");
+        UUID id = NotFoundException.parseId(songId, "Song " + songId + " was not found.");
         songs.findById(id).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
         return clips.findBySong(id);
     }
 
     public ClipSummary summary(String songId) {
-        UUID id = parse(songId, "No clip plans found for this song.");
+        UUID id = NotFoundException.parseId(songId, "No clip plans found for this song.");
         Song song = songs.findById(id).orElseThrow(() -> new NotFoundException("No clip plans found for this song."));
         List<Clip> list = clips.findBySong(id);
         if (list.isEmpty()) {
@@ -42,16 +42,12 @@ public class ClipApi {
 
     /** The preview video of a clip, if the built-in preview generator made one. */
     public File videoFile(String clipId) {
-        UUID id = parse(clipId, "Clip " + clipId + " was not found.");
+        UUID id = NotFoundException.parseId(clipId, "Clip " + clipId + " was not found.");
         clips.find(id).orElseThrow(() -> new NotFoundException("Clip " + clipId + " was not found."));
         File f = dataDirectory.resolve("clips/" + id + ".mp4").toFile();
         if (!f.isFile()) {
             throw new NotFoundException("Clip " + clipId + " has no preview video (yet).");
         }
         return f;
-    }
-
-    private static UUID parse(String id, String notFound) {
-        return NotFoundException.parseId(id, notFound);
     }
 }

@@ -124,16 +124,13 @@ public final class KeyTrainer {
         for (int fold = 0; fold < folds; fold++) {
             List<double[][]> trainS = new ArrayList<>();
             List<MusicalKey> trainK = new ArrayList<>();
+            List<double[][]> heldS = new ArrayList<>();
+            List<MusicalKey> heldK = new ArrayList<>();
             for (int i = 0; i < summaries.size(); i++) {
-                if (i % folds != fold) {
-                    trainS.add(summaries.get(i));
-                    trainK.add(truth.get(i));
-                }
+                (i % folds == fold ? heldS : trainS).add(summaries.get(i));
+                (i % folds == fold ? heldK : trainK).add(truth.get(i));
             }
-            KeyDetector d = KeyDetector.fit(trainS, trainK, weight);
-            for (int i = fold; i < summaries.size(); i += folds) {
-                sum += d.detect(summaries.get(i)).mirexScore(truth.get(i));
-            }
+            sum += score(KeyDetector.fit(trainS, trainK, weight), heldS, heldK) * heldS.size();
         }
         return sum / summaries.size();
     }

@@ -15,6 +15,11 @@ public final class ClipLinks {
                 : publicBaseUrl;
     }
 
+    /** The service's public base URL, without a trailing slash. */
+    public String publicBaseUrl() {
+        return publicBaseUrl;
+    }
+
     /** The job of a clip's current attempt, as it goes on the stream. */
     public ClipJob job(Clip c) {
         return new ClipJob(c.id(), c.jobId(), c.songId(), c.sectionId(), c.sectionType(), c.sectionDisplayName(),

@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.config;
 
+import com.vibecraft.pipeline.clips.ClipLinks;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.flow.VideoSteps;
 import com.vibecraft.pipeline.media.ClipFetcher;
@@ -29,8 +30,7 @@ public class VideoConfiguration {
 
     @BindToRegistry(lazy = true)
     public VideoSteps videoSteps(SongRepository songRepository, ClipRepository clipRepository,
-                                 VideoRepository videoRepository, DataDirectory dataDirectory,
-                                 @PropertyInject("vibecraft.public-base-url") String publicBaseUrl,
+                                 VideoRepository videoRepository, DataDirectory dataDirectory, ClipLinks clipLinks,
                                  @PropertyInject("vibecraft.compose.size") String size,
                                  @PropertyInject("vibecraft.compose.fps") int fps,
                                  @PropertyInject("vibecraft.compose.auto") boolean auto,
@@ -45,9 +45,8 @@ public class VideoConfiguration {
             throw new IllegalArgumentException("vibecraft.compose.clip-max-mb / clip-max-sec / fetch-timeout-sec: "
                     + e.getMessage(), e);
         }
-        String base = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
         return new VideoSteps(songRepository, clipRepository, videoRepository,
-                new ClipFetcher(base, dataDirectory.dir("clips"), limits), new VideoComposer(format, limits),
+                new ClipFetcher(clipLinks.publicBaseUrl(), dataDirectory.dir("clips"), limits), new VideoComposer(format, limits),
                 dataDirectory, auto);
     }
 

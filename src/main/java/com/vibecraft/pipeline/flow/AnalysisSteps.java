@@ -92,7 +92,7 @@ public class AnalysisSteps {
 
     /** Loads the song and decodes its audio; the song is already {@code analyzing}. */
     public void begin(Exchange exchange) throws Exception {
-        UUID id = songId(exchange);
+        UUID id = FlowProperties.songId(exchange);
         Song song = songs.findById(id).orElseThrow(() -> new IllegalStateException("Song " + id + " no longer exists"));
         // counts the run, and stops here if another instance took the song over while it waited
         claims.beginAnalysis(id);
@@ -106,7 +106,7 @@ public class AnalysisSteps {
 
     /** The local detector: raw segments in the body, beats kept for {@link #finish}. */
     public List<RawSegment> detectLocally(Exchange exchange) {
-        UUID id = songId(exchange);
+        UUID id = FlowProperties.songId(exchange);
         DecodedAudio audio = exchange.getProperty(AUDIO, DecodedAudio.class);
         ProgressReporter progress = new ProgressReporter(p -> claims.updateProgress(id, p), 20, 80);
         DetectorResult result = detector.detect(audio, progress);
@@ -140,7 +140,7 @@ public class AnalysisSteps {
 
     /** Names the sections of the raw segments in the body and stores the analysis. */
     public SongAnalysis finish(Exchange exchange) {
-        UUID id = songId(exchange);
+        UUID id = FlowProperties.songId(exchange);
         DecodedAudio audio = exchange.getProperty(AUDIO, DecodedAudio.class);
         @SuppressWarnings("unchecked")
         List<RawSegment> segments = exchange.getMessage().getBody(List.class);
@@ -161,7 +161,7 @@ public class AnalysisSteps {
 
     /** The analysis failed as a whole: the song says why, and nothing half-written remains. */
     public void fail(Exchange exchange) {
-        UUID id = songId(exchange);
+        UUID id = FlowProperties.songId(exchange);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (e instanceof ClaimLostException) {
             LOG.info("Song {}: analysis dropped here: another instance has taken it over", id);
@@ -203,10 +203,5 @@ public class AnalysisSteps {
             }
         }
         return false;
-    }
-
-    private static UUID songId(Exchange exchange) {
-        Object v = exchange.getProperty(SONG_ID);
-        return v instanceof UUID u ? u : UUID.fromString(String.valueOf(v));
     }
 }

@@ -67,8 +67,8 @@ public class ClipDispatchSteps {
 
     /** {@code POST /songs/{songId}/clips/{clipId}/retry}: the clip with a new job, or 404/409. */
     public ClipJob retry(String songId, String clipId) {
-        UUID song = parse(songId, "Clip " + clipId + " was not found.");
-        UUID clip = parse(clipId, "Clip " + clipId + " was not found.");
+        UUID song = NotFoundException.parseId(songId, "Clip " + clipId + " was not found.");
+        UUID clip = NotFoundException.parseId(clipId, "Clip " + clipId + " was not found.");
         Clip c = clips.find(clip).filter(x -> x.songId().equals(song))
                 .orElseThrow(() -> new NotFoundException("Clip " + clipId + " was not found for song " + songId + "."));
         if (c.status() == ClipStatus.QUEUED || c.status() == ClipStatus.PROCESSING) {
@@ -160,9 +160,5 @@ public class ClipDispatchSteps {
             clips.markDeadLettered(c.id(), c.jobId());
         }
         return n;
-    }
-
-    private static UUID parse(String id, String notFound) {
-        return NotFoundException.parseId(id, notFound);
     }
 }

@@ -58,7 +58,7 @@ public class ClipPlanSteps {
 
     /** The analysed song's sections (body) for the planning split; beats kept for each section. */
     public List<Section> sectionsToPlan(Exchange exchange) {
-        UUID songId = songId(exchange);
+        UUID songId = FlowProperties.songId(exchange);
         Song song = songs.findById(songId).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
         SongAnalysis analysis = analyses.findAnalysis(songId).orElseThrow(() -> new ConflictException(
                 "Song " + songId + " has no analysis yet (status: " + song.status().value() + "); clips need one."));
@@ -79,7 +79,7 @@ public class ClipPlanSteps {
 
     /** Stores the planned clips (body: the clips of each section, in order) and returns their jobs. */
     public List<ClipJob> commitPlan(Exchange exchange) {
-        UUID songId = songId(exchange);
+        UUID songId = FlowProperties.songId(exchange);
         SongAnalysis analysis = exchange.getProperty(ANALYSIS, SongAnalysis.class);
         @SuppressWarnings("unchecked")
         List<List<PlannedClip>> perSection = exchange.getMessage().getBody(List.class);
@@ -110,10 +110,5 @@ public class ClipPlanSteps {
     /** Songs whose automatic planning did not happen (the service stopped, or clips were still busy). */
     public List<UUID> songsAwaitingPlan() {
         return clips.songsAwaitingPlan(Duration.ofSeconds(5), 20);
-    }
-
-    private static UUID songId(Exchange exchange) {
-        Object v = exchange.getProperty(FlowProperties.SONG_ID);
-        return v instanceof UUID u ? u : NotFoundException.parseId(String.valueOf(v), "Song " + v + " was not found.");
     }
 }

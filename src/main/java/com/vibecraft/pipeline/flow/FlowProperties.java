@@ -1,5 +1,9 @@
 package com.vibecraft.pipeline.flow;
 
+import com.vibecraft.pipeline.domain.NotFoundException;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+
 /**
  * Names of the exchange properties that the routes (routes/*.yaml, as {@code exchangeProperty.<name>})
  * and the flow steps both use. Properties, not headers: a header travels to outside systems (the
@@ -27,5 +31,11 @@ public final class FlowProperties {
     public static final String CLIP_JOB_SKIP = "clipJobSkip";
 
     private FlowProperties() {
+    }
+
+    /** The song the exchange carries ({@link #SONG_ID}: a UUID, or its text from the API path). */
+    static UUID songId(Exchange exchange) {
+        Object v = exchange.getProperty(SONG_ID);
+        return v instanceof UUID u ? u : NotFoundException.parseId(String.valueOf(v), "Song " + v + " was not found.");
     }
 }
