@@ -233,6 +233,7 @@ async function select(id) {
     state.clipKey = null;
     state.waveformFor = null;
     $('#timeline').replaceChildren();
+    renderDescription(null);
     $('#clips').replaceChildren();
     $('#clip-summary').textContent = '';
     resetVideo();
@@ -279,6 +280,7 @@ async function refreshSong() {
       if (id !== state.selectedId) return;
       state.analysis = analysis;
       state.analysisKey = song.analyzedAt;
+      renderDescription(analysis);
       renderTimeline(analysis);
       drawWaveform(song, analysis);
     } catch (e) {
@@ -303,12 +305,36 @@ function sourceText(song) {
 
 const TYPES = ['intro', 'verse', 'chorus', 'bridge', 'outro', 'other'];
 
+/** Key, mood and genre of the song (an analysis stored before they were computed has none). */
+function renderDescription(analysis) {
+  const key = analysis && analysis.key;
+  $('#song-key').textContent = key ? `${key.name} (confidence ${key.confidence.toFixed(2)})` : '–';
+  const mood = analysis && analysis.mood;
+  $('#song-mood').textContent = mood
+    ? `${mood.tags.join(', ')} — energy ${mood.energy.toFixed(2)}, valence ${mood.valence.toFixed(2)}, `
+      + `danceability ${mood.danceability.toFixed(2)}, tension ${mood.tension.toFixed(2)}` : '–';
+  const genre = analysis && analysis.genre;
+  $('#song-genre').textContent = genre
+    ? [`${genre.primary} (${Math.round(genre.confidence * 100)} %)`,
+      ...genre.secondary.map((g) => `${g.name} (${Math.round(g.confidence * 100)} %)`)].join(', ') : '–';
+}
+
+/** A section's key, energy level and mood tags, as one short line. */
+function sectionMeta(s) {
+  const parts = [];
+  if (s.key) parts.push(s.key);
+  if (s.moodTags && s.moodTags.length) parts.push(s.moodTags.join(', '));
+  if (typeof s.energyLevel === 'number') parts.push(`energy ${s.energyLevel.toFixed(2)}`);
+  return parts.join(' · ');
+}
+
 /** The sections as buttons sized by their length: `action` names what a click does, `choose` does it. */
 function sectionButtons(analysis, action, choose, stateAttribute) {
   const total = analysis.durationSec || 1;
   return analysis.sections.map((s) => {
     const type = TYPES.includes(s.type) ? s.type : 'other';
-    const label = `${s.displayName}, ${clock(s.startSec)} to ${clock(s.endSec)}`;
+    const meta = sectionMeta(s);
+    const label = `${s.displayName}, ${clock(s.startSec)} to ${clock(s.endSec)}${meta ? `: ${meta}` : ''}`;
     return el('button', {
       type: 'button',
       class: `section type-${type}`,
@@ -320,7 +346,7 @@ function sectionButtons(analysis, action, choose, stateAttribute) {
       'aria-label': `${action} ${label}`,
       [stateAttribute]: 'false',
       onclick: () => choose(s),
-    }, el('span', { text: s.displayName }));
+    }, el('span', { text: s.displayName }), el('span', { class: 'section-meta', text: meta }));
   });
 }
 

@@ -2,6 +2,7 @@ package com.vibecraft.pipeline;
 
 import com.vibecraft.pipeline.cli.BoundaryTrainer;
 import com.vibecraft.pipeline.cli.KeyTrainer;
+import com.vibecraft.pipeline.cli.MoodCheck;
 import com.vibecraft.pipeline.cli.SectionTypeTrainer;
 import com.vibecraft.pipeline.cli.Cli;
 import com.vibecraft.pipeline.cli.ComposeBench;
@@ -42,6 +43,7 @@ public final class App {
                 case "train-section-types" -> SectionTypeTrainer.run(rest, System.out, System.err);
                 case "train-key" -> KeyTrainer.train(rest, System.out, System.err);
                 case "key-score" -> KeyTrainer.score(rest, System.out, System.err);
+                case "mood-check" -> MoodCheck.run(rest, System.out, System.err);
                 case "-h", "--help", "help" -> {
                     System.out.print(Cli.USAGE);
                     yield 0;

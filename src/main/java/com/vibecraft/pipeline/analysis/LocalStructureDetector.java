@@ -84,7 +84,7 @@ public final class LocalStructureDetector {
         p.accept(0.0);
         if (!(sr > 0) || samples.length == 0) {
             p.accept(1.0);
-            return new DetectorResult(List.of(), 0.0, List.of(new RawSegment(0, 0, 0)), 0.0);
+            return new DetectorResult(List.of(), 0.0, List.of(new RawSegment(0, 0, 0)), 0.0, null);
         }
         long endMs = Math.round(duration * 1000.0);
 
@@ -122,6 +122,6 @@ public final class LocalStructureDetector {
         double bpm = Math.round(beats.bpm() * 100.0) / 100.0;
         p.accept(1.0);
         return new DetectorResult(Collections.unmodifiableList(beatTimes), bpm,
-                Collections.unmodifiableList(out), duration);
+                Collections.unmodifiableList(out), duration, f);
     }
 }

@@ -8,6 +8,7 @@ import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.SectionInference;
 import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.analysis.SongAnalysis;
+import com.vibecraft.pipeline.analysis.SongDescriber;
 import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
@@ -62,6 +63,8 @@ public final class Cli {
                                          learn the key profiles from the songs' keys in index.json
               key-score <corpus-dir> <audio-dir>
                                          MIREX weighted key score of the shipped profiles on a corpus
+              mood-check <corpus-dir> <audio-dir>
+                                         do choruses get more energy than verses? key, mood, genre per song
               --help                     this text
             Settings come from application.properties and VIBECRAFT_* environment variables.
             """;
@@ -103,7 +106,7 @@ public final class Cli {
                 SectionTypeModel typeModel = choose(sectionTypes, ctx, "vibecraft.detector.section-type-model",
                         SectionTypeModel::bundled, SectionTypeModel::parse);
                 return new Analysis(new AudioDecoder(maxRate), new LocalStructureDetector(minSection, model),
-                        new AnalysisAssembler(new SectionInference(typeModel)), CLI_MAX_DURATION_SEC);
+                        new AnalysisAssembler(new SectionInference(typeModel), SongDescriber.bundled()), CLI_MAX_DURATION_SEC);
             }
         }
 
@@ -128,7 +131,7 @@ public final class Cli {
         SongAnalysis run(Path file) throws Exception {
             DecodedAudio audio = decoder.decode(file, maxDurationSec);
             DetectorResult r = detector.detect(audio);
-            return assembler.assemble(null, audio, r.segments(), r.beatTimes(), r.bpm(), "local", null);
+            return assembler.assemble(null, audio, r.segments(), r, "local", null);
         }
     }
 

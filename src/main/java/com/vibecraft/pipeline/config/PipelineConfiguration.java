@@ -5,6 +5,7 @@ import com.vibecraft.pipeline.analysis.LocalStructureDetector;
 import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.analysis.SectionInference;
 import com.vibecraft.pipeline.analysis.SectionTypeModel;
+import com.vibecraft.pipeline.analysis.SongDescriber;
 import com.vibecraft.pipeline.api.ApiErrors;
 import com.vibecraft.pipeline.api.ClipApi;
 import com.vibecraft.pipeline.api.FileResponder;
@@ -182,7 +183,8 @@ public class PipelineConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public AnalysisAssembler analysisAssembler(
             @PropertyInject(value = "vibecraft.detector.section-type-model", defaultValue = "true") boolean typeModel) {
-        return new AnalysisAssembler(new SectionInference(typeModel ? SectionTypeModel.bundled() : null));
+        return new AnalysisAssembler(new SectionInference(typeModel ? SectionTypeModel.bundled() : null),
+                SongDescriber.bundled());
     }
 
     @BindToRegistry(lazy = true)

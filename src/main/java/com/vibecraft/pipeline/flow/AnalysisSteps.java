@@ -151,7 +151,7 @@ public class AnalysisSteps {
         }
         String source = exchange.getProperty(SOURCE, "local", String.class);
         String reason = exchange.getProperty(FALLBACK_REASON, String.class);
-        SongAnalysis analysis = assembler.assemble(id, audio, segments, beats.beatTimes(), beats.bpm(), source, reason);
+        SongAnalysis analysis = assembler.assemble(id, audio, segments, beats, source, reason);
         store.saveAnalysis(id, analysis);
         exchange.removeProperty(AUDIO);
         LOG.info("Song {} analysed by {}: {} sections, {} BPM{}", id, source, analysis.sections().size(),

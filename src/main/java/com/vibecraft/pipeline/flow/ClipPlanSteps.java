@@ -89,7 +89,7 @@ public class ClipPlanSteps {
         List<ClipDraft> drafts = new ArrayList<>(planned.size());
         for (PlannedClip p : planned) {
             Section s = byId.get(p.sectionId());
-            drafts.add(new ClipDraft(p, s.type(), s.displayName(), prompts.prompt(s, analysis.sections(), analysis.bpm())));
+            drafts.add(new ClipDraft(p, s.type(), s.displayName(), prompts.prompt(s, analysis)));
         }
         List<Clip> stored;
         try {

@@ -154,6 +154,17 @@ class OpenApiTest {
         var query = api.getPaths().get("/api/v1/songs").getGet().getParameters();
         assertTrue(query.stream().anyMatch(p -> p.getName().equals("limit") && "query".equals(p.getIn())), "limit");
         assertTrue(query.stream().anyMatch(p -> p.getName().equals("offset") && "query".equals(p.getIn())), "offset");
+
+        // the analysis describes the song (key, mood, genre) and each section (key, energy level, mood tags)
+        var schemas = api.getComponents().getSchemas();
+        assertTrue(schemas.get("SongAnalysis").getProperties().keySet().containsAll(List.of("key", "mood", "genre")),
+                schemas.get("SongAnalysis").getProperties().keySet().toString());
+        assertTrue(schemas.get("Section").getProperties().keySet().containsAll(List.of("key", "energyLevel", "moodTags")),
+                schemas.get("Section").getProperties().keySet().toString());
+        assertTrue(schemas.get("Mood").getProperties().keySet()
+                .containsAll(List.of("energy", "valence", "danceability", "tension", "tags")));
+        assertTrue(schemas.get("Genre").getDescription().contains("HEURISTIC"), schemas.get("Genre").getDescription());
+        assertTrue(schemas.get("SongKey").getProperties().keySet().containsAll(List.of("name", "tonic", "mode", "confidence")));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,6 +43,38 @@ class CommandLineTest {
         assertEquals(60.0, analysis.path("durationSec").asDouble(), 0.05);
         assertTrue(analysis.path("sections").size() >= 4, analysis.toString());
         assertTrue(analysis.has("beatTimes") && analysis.has("bpm") && analysis.has("songId"));
+        assertDescribed(analysis);
+    }
+
+    /** The song's key, mood and genre, and every section's key, energy level and mood tags. */
+    static void assertDescribed(JsonNode analysis) {
+        assertTrue(analysis.path("key").path("name").asText().matches("[A-G]b? (major|minor)"), analysis.toString());
+        assertTrue(analysis.path("mood").path("tags").size() >= 1, analysis.toString());
+        assertTrue(analysis.path("mood").path("energy").isNumber(), analysis.toString());
+        assertFalse(analysis.path("genre").path("primary").asText().isBlank(), analysis.toString());
+        for (JsonNode s : analysis.path("sections")) {
+            assertTrue(s.path("key").isTextual() && s.path("energyLevel").isNumber() && s.path("moodTags").isArray(),
+                    s.toString());
+        }
+    }
+
+    @Test
+    void moodCheckRanksTheLouderChorusAboveTheVerse() throws Exception {
+        Path set = corpus(tmp.resolve("corpus"), "dev", "901");
+        Path audio = Files.createDirectories(tmp.resolve("audio"));
+        // A (0-15 s, 30-45 s: "verse") soft minor chords; B ("chorus") loud major chords with a kick
+        TestAudio.writeWav(audio.resolve("901.wav"), TestAudio.abab(22050, 1), 22050);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = MoodCheck.run(new String[] {set.toString(), audio.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, report);
+        assertTrue(report.contains("chorus energy above verse energy in 1 of 1 songs"), report);
+        assertTrue(report.contains("901 key "), report);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, MoodCheck.run(new String[] {set.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Usage: mood-check"));
     }
 
     /** A corpus folder like pop909-train (index.json, refs/) with its rendered audio beside it. */
@@ -136,6 +169,7 @@ class CommandLineTest {
         assertTrue(report.contains("a.wav") && report.contains("b.wav") && report.contains("TOTAL (2 files)"), report);
         assertTrue(Files.exists(outDir.resolve("a.json")) && Files.exists(outDir.resolve("b.json")));
         assertTrue(Http.JSON.readTree(outDir.resolve("a.json").toFile()).path("sections").size() >= 4);
+        assertDescribed(Http.JSON.readTree(outDir.resolve("a.json").toFile()));
     }
 
     @Test

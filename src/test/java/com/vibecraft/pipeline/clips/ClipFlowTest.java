@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.clips;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,7 +101,13 @@ class ClipFlowTest {
 
         JsonNode analysis = Http.get(base() + "/api/v1/songs/" + songId + "/analysis").json();
         Set<String> sectionIds = new HashSet<>();
-        analysis.path("sections").forEach(s -> sectionIds.add(s.path("id").asText()));
+        java.util.Map<String, String> sectionKeys = new java.util.HashMap<>();
+        analysis.path("sections").forEach(s -> {
+            sectionIds.add(s.path("id").asText());
+            sectionKeys.put(s.path("id").asText(), s.path("key").asText());
+        });
+        String genre = analysis.path("genre").path("primary").asText();
+        assertFalse(genre.isBlank(), analysis.toString());
         double previousEnd = 0;
         Set<Long> seeds = new HashSet<>();
         int index = 0;
@@ -115,6 +122,9 @@ class ClipFlowTest {
             assertEquals("completed", c.path("status").asText());
             assertEquals(1, c.path("attempts").asInt());
             assertTrue(c.path("prompt").asText().contains(c.path("sectionDisplayName").asText()), c.toString());
+            // the default template names the section's key and the song's genre
+            assertTrue(c.path("prompt").asText().contains(" in " + sectionKeys.get(c.path("sectionId").asText()) + " "), c.toString());
+            assertTrue(c.path("prompt").asText().contains(" " + genre + " song"), c.toString());
             assertTrue(c.path("videoUrl").asText().endsWith("/api/v1/clips/" + c.path("id").asText() + "/video"));
             seeds.add(c.path("styleSeed").asLong());
         }

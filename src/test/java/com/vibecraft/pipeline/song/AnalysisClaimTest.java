@@ -135,7 +135,7 @@ class AnalysisClaimTest {
         assertTrue(b.claimForAnalysis(id), "a's lease of 1 ms is over");
         b.beginAnalysis(id);
         assertThrows(ClaimLostException.class, () -> a.beginAnalysis(id));
-        SongAnalysis analysis = new SongAnalysis(id, 20, 120, List.of(0.5, 1.0), List.of(), "local", null);
+        SongAnalysis analysis = new SongAnalysis(id, 20, 120, List.of(0.5, 1.0), List.of(), "local", null, null, null, null);
         assertThrows(ClaimLostException.class, () -> store(a).saveAnalysis(id, analysis));
         a.markFailed(id, "a gave up");
         a.updateProgress(id, 90);

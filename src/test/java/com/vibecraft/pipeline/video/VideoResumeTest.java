@@ -79,7 +79,7 @@ class VideoResumeTest {
             // analysed and planned before the crash (an unanalysed song would be analysed and re-planned)
             assertTrue(new AnalysisClaims(ds).claimForAnalysis(id));
             new AnalysisStore(ds, "local").saveAnalysis(id, new SongAnalysis(id, SECONDS, 120, List.of(), List.of(new Section("s1", 0, "verse",
-                    "verse", "Verse", 0, 0, 0, SECONDS, 1, 0.5)), "local", null));
+                    "verse", "Verse", 0, 0, 0, SECONDS, 1, 0.5)), "local", null, null, null, null));
             List<ClipDraft> drafts = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 drafts.add(new ClipDraft(new PlannedClip("s1", i * 4, i * 4 + 4, null, null, 8, 32), "verse", "Verse", "p"));

@@ -22,7 +22,7 @@ public final class KeyDetector {
     /** Frames this far below the song's reference level are silence and carry no pitch. */
     static final double SILENT_BELOW_DB = 40.0;
     /** A lead of the best key over the runner-up this large (per unit of score weight) is full confidence. */
-    static final double CLEAR_LEAD = 0.2;
+    public static final double CLEAR_LEAD = 0.2;
     static final String RESOURCE = "/com/vibecraft/pipeline/analysis/detector/key-profiles.txt";
 
     /** A key: tonic pitch class (0 = C) and mode, with how clearly it won (0–1). */
@@ -137,6 +137,32 @@ public final class KeyDetector {
         // the winner's lead over the runner-up
         double confidence = Math.max(0, Math.min(1, (best - second) / (CLEAR_LEAD * (1 + endingWeight))));
         return new MusicalKey(bestTonic, bestMinor, Math.round(confidence * 1000) / 1000.0);
+    }
+
+    /** How well {@code key} fits the summary, on the scale of {@link #detect}'s scores. */
+    public double score(double[][] summary, MusicalKey key) {
+        int mode = key.minor() ? 1 : 0;
+        return correlation(summary[0], profiles[mode], key.tonic())
+                + endingWeight * correlation(summary[1], profiles[2 + mode], key.tonic());
+    }
+
+    /**
+     * How much better the best major key fits than the best minor one, as a share of a clear lead:
+     * −1 clearly minor … 1 clearly major.
+     */
+    public double majorLean(double[][] summary) {
+        double[] best = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (int mode = 0; mode < 2; mode++) {
+            for (int tonic = 0; tonic < 12; tonic++) {
+                best[mode] = Math.max(best[mode], score(summary, new MusicalKey(tonic, mode == 1, 0)));
+            }
+        }
+        return Math.max(-1, Math.min(1, (best[0] - best[1]) / (CLEAR_LEAD * (1 + endingWeight))));
+    }
+
+    /** The same profiles without the ending: for a stretch inside a song, which need not come to rest on its tonic. */
+    public KeyDetector withoutEnding() {
+        return new KeyDetector(profiles, 0);
     }
 
     /**

@@ -49,11 +49,14 @@ public final class SpectralFeatures {
     /** Log energy (dB) of {@value #N_BANDS} broad bands per frame: groups of neighbouring mel bands, low to high. */
     public final float[][] bandDb;
     public static final int N_BANDS = 8;
+    /** The song's RMS level (dBFS) before it was brought to {@link #REFERENCE_RMS_DB}. */
+    public final double songLevelDb;
     /** Upper frequency of the bass bands used by {@link #lowOnset}. */
     static final double LOW_HZ = 250.0;
 
     private SpectralFeatures(int nFrames, int hop, int fftSize, double sampleRate, float[] onset,
-                             float[][] chroma, float[][] mfcc, float[] energyDb, float[] lowOnset, float[][] bandDb) {
+                             float[][] chroma, float[][] mfcc, float[] energyDb, float[] lowOnset, float[][] bandDb,
+                             double songLevelDb) {
         this.nFrames = nFrames;
         this.hop = hop;
         this.fftSize = fftSize;
@@ -65,6 +68,7 @@ public final class SpectralFeatures {
         this.energyDb = energyDb;
         this.lowOnset = lowOnset;
         this.bandDb = bandDb;
+        this.songLevelDb = songLevelDb;
     }
 
     /** Time in seconds of the centre of frame {@code t}. */
@@ -218,7 +222,8 @@ public final class SpectralFeatures {
             System.arraycopy(lowOnset, 0, lowOnset, 1, nFrames - 1);
             lowOnset[0] = 0f;
         }
-        return new SpectralFeatures(nFrames, hop, n, sampleRate, onset, chroma, mfcc, energyDb, lowOnset, bandDb);
+        return new SpectralFeatures(nFrames, hop, n, sampleRate, onset, chroma, mfcc, energyDb, lowOnset, bandDb,
+                REFERENCE_RMS_DB - 20.0 * Math.log10(gain));
     }
 
     /** Gain that brings the song's RMS to {@link #REFERENCE_RMS_DB}; 1 for silence. */
