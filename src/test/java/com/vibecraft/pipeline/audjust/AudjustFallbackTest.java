@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.AnalysisChecks;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TeeStream;
@@ -118,6 +119,8 @@ class AudjustFallbackTest {
         assertEquals("Chorus 1", sections.get(0).path("displayName").asText());
         assertEquals("Outro", sections.get(5).path("displayName").asText());
         assertTrue(analysis.path("bpm").isNumber());
+        // Audjust gives sections only: key, mood and genre come from our own DSP, for its sections too
+        AnalysisChecks.assertDescribed(analysis);
 
         FakeAudjust.Request get = audjust.requests.get(0);
         FakeAudjust.Request put = audjust.requests.get(1);

@@ -1,7 +1,6 @@
 package com.vibecraft.pipeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
 import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
+import com.vibecraft.pipeline.support.AnalysisChecks;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -43,19 +43,7 @@ class CommandLineTest {
         assertEquals(60.0, analysis.path("durationSec").asDouble(), 0.05);
         assertTrue(analysis.path("sections").size() >= 4, analysis.toString());
         assertTrue(analysis.has("beatTimes") && analysis.has("bpm") && analysis.has("songId"));
-        assertDescribed(analysis);
-    }
-
-    /** The song's key, mood and genre, and every section's key, energy level and mood tags. */
-    static void assertDescribed(JsonNode analysis) {
-        assertTrue(analysis.path("key").path("name").asText().matches("[A-G]b? (major|minor)"), analysis.toString());
-        assertTrue(analysis.path("mood").path("tags").size() >= 1, analysis.toString());
-        assertTrue(analysis.path("mood").path("energy").isNumber(), analysis.toString());
-        assertFalse(analysis.path("genre").path("primary").asText().isBlank(), analysis.toString());
-        for (JsonNode s : analysis.path("sections")) {
-            assertTrue(s.path("key").isTextual() && s.path("energyLevel").isNumber() && s.path("moodTags").isArray(),
-                    s.toString());
-        }
+        AnalysisChecks.assertDescribed(analysis);
     }
 
     @Test
@@ -169,7 +157,7 @@ class CommandLineTest {
         assertTrue(report.contains("a.wav") && report.contains("b.wav") && report.contains("TOTAL (2 files)"), report);
         assertTrue(Files.exists(outDir.resolve("a.json")) && Files.exists(outDir.resolve("b.json")));
         assertTrue(Http.JSON.readTree(outDir.resolve("a.json").toFile()).path("sections").size() >= 4);
-        assertDescribed(Http.JSON.readTree(outDir.resolve("a.json").toFile()));
+        AnalysisChecks.assertDescribed(Http.JSON.readTree(outDir.resolve("a.json").toFile()));
     }
 
     @Test

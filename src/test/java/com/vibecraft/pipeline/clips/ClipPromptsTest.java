@@ -37,11 +37,11 @@ class ClipPromptsTest {
 
     @Test
     void theDefaultTemplateReadsAsASentence() {
-        ClipPrompts prompts = new ClipPrompts("{displayName} of a {genre} song in {key} at {bpm} BPM, {mood}: a "
+        ClipPrompts prompts = new ClipPrompts("{displayName} of the {genre} song in {key} at {bpm} BPM, {mood}: a "
                 + "{energyLevel}-energy {type} section that feels {moodTags}. Cinematic music video shot.");
         SongAnalysis a = song(new SongKey("A minor", "A", "minor", 0.4), new Mood(0.5, 0.3, 0.6, 0.4, List.of("dark")),
                 new Genre("rock", 0.4, List.of()));
-        assertEquals("Chorus 1 of a rock song in B minor at 121 BPM, dark: a high-energy chorus section that feels "
+        assertEquals("Chorus 1 of the rock song in B minor at 121 BPM, dark: a high-energy chorus section that feels "
                 + "energetic. Cinematic music video shot.", prompts.prompt(CHORUS, a));
     }
 

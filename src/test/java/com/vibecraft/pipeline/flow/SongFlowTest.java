@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.ingest.InboxBackoff;
+import com.vibecraft.pipeline.support.AnalysisChecks;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -100,28 +101,10 @@ class SongFlowTest {
                 || Math.abs(analysis.path("bpm").asDouble() - 60) < 1.5
                 || Math.abs(analysis.path("bpm").asDouble() - 240) < 5, "bpm " + analysis.path("bpm"));
         assertTrue(analysis.path("beatTimes").size() > 50);
-        assertDescribed(analysis);
+        AnalysisChecks.assertDescribed(analysis);
         // B (loud major chords with a kick) is more energetic than A (soft minor chords)
         assertTrue(sectionAt(sections, 22.5).path("energyLevel").asDouble()
                 > sectionAt(sections, 7.5).path("energyLevel").asDouble() + 0.1, sections.toString());
-    }
-
-    /** Key, mood and genre of the song, and key, energy level and mood tags of each section. */
-    static void assertDescribed(JsonNode analysis) {
-        assertTrue(analysis.path("key").path("name").asText().matches("[A-G]b? (major|minor)"), analysis.path("key").toString());
-        assertTrue(analysis.path("key").path("name").asText().startsWith(analysis.path("key").path("tonic").asText() + " "));
-        JsonNode mood = analysis.path("mood");
-        for (String v : List.of("energy", "valence", "danceability", "tension")) {
-            assertTrue(mood.path(v).isNumber() && mood.path(v).asDouble() >= 0 && mood.path(v).asDouble() <= 1, mood.toString());
-        }
-        assertTrue(mood.path("tags").size() >= 1, mood.toString());
-        assertTrue(List.of("electronic", "rock", "hip-hop", "pop", "classical", "ambient")
-                .contains(analysis.path("genre").path("primary").asText()), analysis.path("genre").toString());
-        for (JsonNode s : analysis.path("sections")) {
-            assertTrue(s.path("key").asText().matches("[A-G]b? (major|minor)"), s.toString());
-            assertTrue(s.path("energyLevel").asDouble() >= 0 && s.path("energyLevel").asDouble() <= 1, s.toString());
-            assertTrue(s.path("moodTags").size() >= 1, s.toString());
-        }
     }
 
     private static JsonNode sectionAt(JsonNode sections, double t) {

@@ -151,6 +151,17 @@ class WebPageIT {
         });
         assertEquals("analyzed", browser.findElement(By.id("song-status")).getText());
         assertTrue(browser.findElement(By.id("song-bpm")).getText().matches("\\d+\\.\\d"), "BPM shown");
+        // the song's key, mood and genre guess, and each section's key and mood under its name
+        assertTrue(browser.findElement(By.id("song-key")).getText().matches("[A-G]b? (major|minor) \\(confidence \\d\\.\\d\\d\\)"),
+                browser.findElement(By.id("song-key")).getText());
+        assertTrue(browser.findElement(By.id("song-mood")).getText().contains("valence"),
+                browser.findElement(By.id("song-mood")).getText());
+        assertTrue(browser.findElement(By.id("song-genre")).getText().matches("[a-z-]+ \\(\\d+ %\\).*"),
+                browser.findElement(By.id("song-genre")).getText());
+        for (WebElement s : sections) {
+            assertTrue(s.findElement(By.cssSelector(".section-meta")).getAttribute("textContent")
+                    .matches("[A-G]b? (major|minor) · .+ · energy \\d\\.\\d\\d"), s.getAttribute("textContent"));
+        }
         assertTrue(browser.findElement(By.id("song-source")).getText().startsWith("local detector (fallback: Audjust is not configured"),
                 browser.findElement(By.id("song-source")).getText());
         assertTrue(browser.findElement(By.cssSelector("#songs tbody")).getText().contains("Web test song"));

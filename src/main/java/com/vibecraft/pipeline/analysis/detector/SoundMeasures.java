@@ -35,9 +35,9 @@ public record SoundMeasures(double loudnessDb, double dynamicsDb, double onsetRa
     static final int BRIGHT_FROM_BAND = SpectralFeatures.N_BANDS / 2;
 
     /**
-     * The measures of the song between {@code fromSec} and {@code toSec}; all 0 (and -120 dB) for no features.
+     * The measures of the song between {@code fromSec} and {@code toSec}; {@link #SILENCE} without features.
      *
-     * @param beatTimes the song's beats in seconds (any order of magnitude; may be empty)
+     * @param beatTimes the song's beats in seconds (may be empty)
      */
     public static SoundMeasures of(SpectralFeatures f, double[] beatTimes, double fromSec, double toSec) {
         if (f == null) {
