@@ -23,18 +23,26 @@ public class SongRepository {
             + "songs.size_bytes, songs.sha256, songs.storage_path, songs.duration_sec, songs.bpm, songs.status, "
             + "songs.progress, songs.analysis_source, songs.fallback_reason, songs.error, songs.created_at, "
             + "songs.updated_at, songs.analyzed_at, "
-            // the clip phase of the song: counts of its clips by status (index clips_order_uk leads with song_id)
-            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id) AS clips_total, "
-            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'queued') AS clips_queued, "
-            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'processing') AS clips_processing, "
-            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'completed') AS clips_completed, "
-            + "(SELECT COUNT(*) FROM clips c WHERE c.song_id = songs.id AND c.status = 'failed') AS clips_failed, "
+            // the clip phase of the song: counts of its clips by status, and when one last changed
+            + "cc.clips_total, cc.clips_queued, cc.clips_processing, cc.clips_completed, cc.clips_failed, cc.clips_stamp, "
             // the video phase: what VideoStatus.derive needs, the video row joined on its key
-            + "(SELECT MAX(c.updated_at) FROM clips c WHERE c.song_id = songs.id) AS clips_stamp, "
             + "v.state AS video_state, v.file_path AS video_file, v.composed_stamp AS video_composed_stamp, "
             + "v.failed_stamp AS video_failed_stamp";
-    /** The song rows with their video row, if any. */
-    private static final String SONGS_WITH_VIDEO = " FROM songs LEFT JOIN videos v ON v.song_id = songs.id";
+
+    /**
+     * The song rows chosen by {@code songIds} (a subquery of song ids) with their video row and their
+     * clips counted in one pass (one aggregate over the chosen songs' clips, not one subquery per count).
+     */
+    private static String songsWithClipsAndVideo(String songIds) {
+        return " FROM songs LEFT JOIN videos v ON v.song_id = songs.id LEFT JOIN (SELECT song_id, "
+                + "COUNT(*) AS clips_total, "
+                + "SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END) AS clips_queued, "
+                + "SUM(CASE WHEN status = 'processing' THEN 1 ELSE 0 END) AS clips_processing, "
+                + "SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS clips_completed, "
+                + "SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS clips_failed, "
+                + "MAX(updated_at) AS clips_stamp FROM clips WHERE song_id IN (" + songIds + ") GROUP BY song_id) cc "
+                + "ON cc.song_id = songs.id";
+    }
 
     private final Jdbc jdbc;
 
@@ -63,16 +71,19 @@ public class SongRepository {
     }
 
     public Optional<Song> findById(UUID id) {
-        return queryOne("SELECT " + SONG_COLUMNS + SONGS_WITH_VIDEO + " WHERE songs.id = :id", Map.of("id", id));
+        return queryOne("SELECT " + SONG_COLUMNS + songsWithClipsAndVideo(":id") + " WHERE songs.id = :id",
+                Map.of("id", id));
     }
 
     public Optional<Song> findBySha256(String sha256) {
-        return queryOne("SELECT " + SONG_COLUMNS + SONGS_WITH_VIDEO + " WHERE songs.sha256 = :sha", Map.of("sha", sha256));
+        return queryOne("SELECT " + SONG_COLUMNS + songsWithClipsAndVideo("SELECT id FROM songs WHERE sha256 = :sha")
+                + " WHERE songs.sha256 = :sha", Map.of("sha", sha256));
     }
 
     public List<Song> list(int limit, int offset) {
-        return query("SELECT " + SONG_COLUMNS + SONGS_WITH_VIDEO
-                        + " ORDER BY songs.created_at DESC, songs.id LIMIT :limit OFFSET :offset",
+        String page = "SELECT id FROM songs ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset";
+        return query("SELECT " + SONG_COLUMNS + songsWithClipsAndVideo(page)
+                        + " WHERE songs.id IN (" + page + ") ORDER BY songs.created_at DESC, songs.id",
                 Map.of("limit", limit, "offset", offset));
     }
 
