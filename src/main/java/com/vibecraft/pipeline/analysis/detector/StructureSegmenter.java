@@ -26,10 +26,12 @@ import java.util.List;
  *       bar; the downbeat phase per region from harmonic change and onset and bass-onset
  *       strength, {@link #barPhases}); finally
  *       {@link BarSegmentation#refine} may move each by one bar to where a finely smoothed
- *       structural novelty is clearly stronger. This is the choice without a model; with a
+ *       structural novelty is clearly stronger. This is the choice without a model, where each peak
+ *       is snapped to the bar lines of the section it starts ({@link #sectionPhase}); with a
  *       {@link BoundaryModel} (the default) every beat is scored from {@link BoundaryFeatures}
- *       (which include this choice) and the section starts are chosen by
- *       {@link BoundaryModel#pick}.</li>
+ *       (which include this choice on the song's bar phase, as the model was trained) and the
+ *       section starts are chosen by {@link BoundaryModel#pick}, unless the model sees almost
+ *       nothing ({@link #FALLBACK_RATIO}).</li>
  *   <li>Clear changes of sound ({@link ChangePoints}): a contrast peak of at least
  *       {@link #CLEAR_CONTRAST} is a boundary at its own time (frame resolution, on or off the beat
  *       grid) and replaces the boundaries within the minimum section length of it; another boundary
@@ -138,16 +140,17 @@ public final class StructureSegmenter {
         if (model != null) {
             double[] p = model.score(BoundaryFeatures.compute(x, minSectionSec));
             bounds = model.pick(p, x.unitSec, minSectionSec, durationSec);
-            List<Integer> classic = classicBoundaries(x, minSectionSec);
-            if (bounds.size() * FALLBACK_RATIO < classic.size()) {
+            List<Integer> novelty = noveltyBoundaries(x, minSectionSec);
+            if (bounds.size() * FALLBACK_RATIO < novelty.size()) {
                 // the model, trained on piano pop, sees almost nothing where the novelty shows clear
                 // changes (unlike anything it was trained on): trust the novelty peaks
-                bounds = classic;
+                bounds = novelty;
             } else {
-                bounds = withAgreeingNoveltyPeaks(bounds, classic, x, f.frameRate, minSectionSec);
+                bounds = withAgreeingNoveltyPeaks(bounds, classicBoundaries(x, minSectionSec), x, f.frameRate,
+                        minSectionSec);
             }
         } else {
-            bounds = classicBoundaries(x, minSectionSec);
+            bounds = noveltyBoundaries(x, minSectionSec);
         }
         double[] times = new double[bounds.size()];
         for (int i = 0; i < times.length; i++) {
@@ -313,11 +316,29 @@ public final class StructureSegmenter {
         return t - unitSec[lo] <= unitSec[hi] - t ? lo : hi;
     }
 
-    /** Novelty peak picking, bar snapping and bar refinement (the choice without a model). */
+    /**
+     * Novelty peak picking, snapping to the song's bar phase and bar refinement: the boundary model's
+     * {@code classic} features (as it was trained) and the novelty peaks that a contrast of sound can
+     * confirm ({@link #withAgreeingNoveltyPeaks}).
+     */
     static List<Integer> classicBoundaries(Units x, double minSectionSec) {
+        return classicBoundaries(x, minSectionSec, false);
+    }
+
+    /**
+     * The boundaries without a model (or where the model sees almost nothing): as
+     * {@link #classicBoundaries}, but each novelty peak snapped to the bar lines of the section it
+     * starts ({@link #sectionPhase}).
+     */
+    static List<Integer> noveltyBoundaries(Units x, double minSectionSec) {
+        return classicBoundaries(x, minSectionSec, true);
+    }
+
+    private static List<Integer> classicBoundaries(Units x, double minSectionSec, boolean sectionPhase) {
         double durationSec = x.unitSec[x.n];
         int minUnits = Math.max(1, (int) Math.ceil(minSectionSec / x.unitLen));
-        List<Integer> bounds = pickPeaks(x.nov, x.unitSec, minSectionSec, durationSec, x.unitLen, x.phase, minUnits);
+        List<Integer> bounds = pickPeaks(x.nov, x.unitSec, minSectionSec, durationSec, x.unitLen, x.phase, minUnits,
+                sectionPhase ? x.barEvidence : null);
         return BarSegmentation.refine(bounds, x.fine, x.unitSec, minSectionSec, durationSec);
     }
 
@@ -346,6 +367,8 @@ public final class StructureSegmenter {
         double[] stripeStart;
         double[] stripeEnd;
         int[] phase;
+        /** Per unit, the evidence that a bar starts there ({@link #barEvidence}). */
+        double[] barEvidence;
         /**
          * Beat-level rhythm profile per unit ({@link #rhythmProfile}): the mean onset and bass-onset
          * strength over the beat, each z-scored over the song; null for a silent unit.
@@ -457,7 +480,8 @@ public final class StructureSegmenter {
         normalizeMax(x.coarse);
         x.coarser = sfs[3];
         normalizeMax(x.coarser);
-        x.phase = barPhases(chroma, onsetAtUnit, lowAtUnit);
+        x.barEvidence = barEvidence(chroma, onsetAtUnit, lowAtUnit);
+        x.phase = barPhases(x.barEvidence);
         x.rhythm = rhythmProfile(f, grid);
         x.sound = ChangePoints.of(f);
         x.frameContrast = x.sound.contrast();
@@ -765,6 +789,14 @@ public final class StructureSegmenter {
      * fall, but most whole-bar misses are bars, not phase: estimated boundaries one bar early.
      */
     static int[] barPhases(float[][] chroma, double[] onsetAtUnit, double[] lowAtUnit) {
+        return barPhases(barEvidence(chroma, onsetAtUnit, lowAtUnit));
+    }
+
+    /**
+     * Per unit, the evidence that a bar starts there ({@link #barPhases}): harmonic change from the
+     * previous beat plus onset and bass-onset strength, each relative to its song mean.
+     */
+    static double[] barEvidence(float[][] chroma, double[] onsetAtUnit, double[] lowAtUnit) {
         int n = chroma.length;
         double[] change = new double[n];
         for (int i = 1; i < n; i++) {
@@ -773,11 +805,21 @@ public final class StructureSegmenter {
         double mc = mean(change) + 1e-9;
         double mo = mean(onsetAtUnit) + 1e-9;
         double ml = mean(lowAtUnit) + 1e-9;
+        double[] ev = new double[n];
+        for (int i = 0; i < n; i++) {
+            ev[i] = change[i] / mc + PHASE_ONSET_W * onsetAtUnit[i] / mo + PHASE_BASS_W * lowAtUnit[i] / ml;
+        }
+        return ev;
+    }
+
+    /** The bar phase per unit ({@link #barPhases(float[][], double[], double[])}) from the bar-start evidence. */
+    static int[] barPhases(double[] ev) {
+        int n = ev.length;
         // cumulative evidence and counts per phase class
         double[][] cum = new double[4][n + 1];
         int[][] cnt = new int[4][n + 1];
         for (int i = 0; i < n; i++) {
-            double e = change[i] / mc + PHASE_ONSET_W * onsetAtUnit[i] / mo + PHASE_BASS_W * lowAtUnit[i] / ml;
+            double e = ev[i];
             for (int p = 0; p < 4; p++) {
                 boolean on = i > 0 && i % 4 == p;
                 cum[p][i + 1] = cum[p][i] + (on ? e : 0);
@@ -811,8 +853,55 @@ public final class StructureSegmenter {
         return m / Math.max(1, x.length);
     }
 
+    /** Units (beats) after a section start over which its own bar phase is measured: 8 bars of 4/4. */
+    static final int SECTION_PHASE_UNITS = 32;
+    /** ... and this many before it (the snapped bar line may be up to half a bar before the peak). */
+    static final int SECTION_PHASE_LEAD = 2;
+    /** The section's own phase replaces the song's when its mean evidence exceeds this many times the song phase's. */
+    static final double SECTION_PHASE_RATIO = 1.15;
+
+    /**
+     * The bar phase of a section that starts near unit {@code u}: the phase (0–3) whose beats carry
+     * the most bar-start evidence ({@link #barEvidence}) from {@value #SECTION_PHASE_LEAD} units before
+     * {@code u} to {@value #SECTION_PHASE_UNITS} after it, when its mean evidence there exceeds
+     * {@link #SECTION_PHASE_RATIO} times that of {@code songPhase}; else {@code songPhase}. A section
+     * starts on its own first bar line: the song's phase ({@link #barPhases}, over ±16 bars) is the
+     * old part's up to the boundary, and after a part of 7.5 bars, or a join of two recordings, the
+     * new part's bars start elsewhere.
+     */
+    static int sectionPhase(double[] ev, int u, int songPhase) {
+        int a = Math.max(1, u - SECTION_PHASE_LEAD);
+        int b = Math.min(ev.length, u + SECTION_PHASE_UNITS);
+        double[] sum = new double[4];
+        int[] cnt = new int[4];
+        for (int i = a; i < b; i++) {
+            sum[i % 4] += ev[i];
+            cnt[i % 4]++;
+        }
+        double[] mean = new double[4];
+        int best = songPhase;
+        for (int p = 0; p < 4; p++) {
+            mean[p] = cnt[p] == 0 ? 0 : sum[p] / cnt[p];
+        }
+        for (int p = 0; p < 4; p++) {
+            if (mean[p] > mean[best]) {
+                best = p;
+            }
+        }
+        return mean[best] > SECTION_PHASE_RATIO * mean[songPhase] ? best : songPhase;
+    }
+
     static List<Integer> pickPeaks(double[] nov, double[] unitSec, double minSec, double durationSec,
                                    double unitLen, int[] phase, int minUnits) {
+        return pickPeaks(nov, unitSec, minSec, durationSec, unitLen, phase, minUnits, null);
+    }
+
+    /**
+     * @param barEvidence optional bar-start evidence per unit: each peak is snapped to the bar lines
+     *                    of the section it starts ({@link #sectionPhase}); null = the song's phase
+     */
+    static List<Integer> pickPeaks(double[] nov, double[] unitSec, double minSec, double durationSec,
+                                   double unitLen, int[] phase, int minUnits, double[] barEvidence) {
         int n = nov.length;
         int w = Math.max(2, (int) Math.round(THR_WIN_SEC / unitLen)); // ±8 s window for the adaptive threshold
         double[] cum = new double[n + 1];
@@ -840,7 +929,8 @@ public final class StructureSegmenter {
         List<Integer> chosen = new ArrayList<>();
         for (int c : cand) {
             int u0 = Math.min(n - 1, c + SHIFT);
-            int u = snapToBar(u0, phase[u0], n);
+            int p = barEvidence == null ? phase[u0] : sectionPhase(barEvidence, u0, phase[u0]);
+            int u = snapToBar(u0, p, n);
             double t = unitSec[u];
             if (t < minSec || durationSec - t < minSec) {
                 continue;
