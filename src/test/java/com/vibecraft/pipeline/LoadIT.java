@@ -485,11 +485,18 @@ class LoadIT {
 
     private void startService() throws Exception {
         // a fixed heap ceiling, so the peak shows what the service needs, not what a lazy collector lets pile up
-        ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx" + System.getProperty("load.service-xmx", "1g"),
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + System.getProperty("load.service-xmx", "1g"),
                 "-Dcom.sun.management.jmxremote.port=" + jmxPort,
                 "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort, "-Dcom.sun.management.jmxremote.host=127.0.0.1",
                 "-Djava.rmi.server.hostname=127.0.0.1", "-Dcom.sun.management.jmxremote.authenticate=false",
-                "-Dcom.sun.management.jmxremote.ssl=false", "-jar", jar().toString())
+                "-Dcom.sun.management.jmxremote.ssl=false"));
+        // extra JVM options for the service only, e.g. a flight recording: -Dload.service-java-opts=-XX:StartFlightRecording=…
+        String extra = System.getProperty("load.service-java-opts", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(Arrays.asList(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("service.log").toFile()));
         Map<String, String> env = pb.environment();

@@ -42,6 +42,28 @@ public class ClipJobQueue {
             """;
 
     /**
+     * {@link #ENQUEUE_ONCE} for many jobs in one command: KEYS are the stream, then one send marker per
+     * job; ARGV the marker's lifetime, then per job the number of its field arguments and the fields.
+     * A script runs alone, so checking the marker first is as safe as SET NX; the marker is written
+     * after its entry, so a script that fails part-way leaves no marker without its job.
+     */
+    private static final String ENQUEUE_ALL_ONCE = """
+            local ids = {}
+            local at = 2
+            for k = 2, #KEYS do
+              local n = tonumber(ARGV[at])
+              if redis.call('EXISTS', KEYS[k]) == 0 then
+                ids[k - 1] = redis.call('XADD', KEYS[1], '*', unpack(ARGV, at + 1, at + n))
+                redis.call('SET', KEYS[k], '1', 'EX', ARGV[1])
+              else
+                ids[k - 1] = false
+              end
+              at = at + n + 1
+            end
+            return ids
+            """;
+
+    /**
      * Whether Redis still knows this job was sent. The marker and the stream entry are written by one
      * script, so a Redis that lost the entry (a crash within its last fsync second) lost the marker too.
      */
@@ -105,41 +127,43 @@ public class ClipJobQueue {
 
     /** Puts a job on the stream unless this job id was already sent. @return the entry id, or null if it was. */
     public String enqueue(ClipJob job) {
-        Object id = redis.eval(ENQUEUE_ONCE, List.of(jobsKey, sentKeyPrefix + job.jobId()), enqueueArgs(job));
-        return id == null ? null : String.valueOf(id);
+        return enqueueAll(List.of(job)).get(0);
     }
 
     /**
-     * Puts a song's jobs on the stream in one round trip (the same script per job, pipelined), each
-     * unless its job id was already sent. @return per job, its entry id or null if it was already sent
+     * Puts jobs (a song's plan, or what the relay found) on the stream in one scripted call, each unless
+     * its job id was already sent. Redis runs the script as one command, so a connection that fails
+     * either sent the whole call or none of it; either way the send markers keep a repeat from adding
+     * any job twice.
+     *
+     * @return per job, its entry id or null if it was already sent
      */
     public List<String> enqueueAll(List<ClipJob> jobs) {
         if (jobs.isEmpty()) {
             return List.of();
         }
-        List<redis.clients.jedis.Response<Object>> answers = new ArrayList<>(jobs.size());
-        try (redis.clients.jedis.AbstractPipeline pipeline = redis.pipelined()) {
-            for (ClipJob job : jobs) {
-                answers.add(pipeline.eval(ENQUEUE_ONCE, List.of(jobsKey, sentKeyPrefix + job.jobId()), enqueueArgs(job)));
-            }
-            pipeline.sync();
+        List<String> keys = new ArrayList<>(jobs.size() + 1);
+        keys.add(jobsKey);
+        List<String> args = new ArrayList<>(1 + jobs.size() * 33);
+        args.add(String.valueOf(sentMarkerTtlSec));
+        for (ClipJob job : jobs) {
+            keys.add(sentKeyPrefix + job.jobId());
+            Map<String, String> f = jobFields(job);
+            args.add(String.valueOf(f.size() * 2));
+            f.forEach((k, v) -> {
+                args.add(k);
+                args.add(v);
+            });
         }
-        List<String> ids = new ArrayList<>(answers.size());
-        for (redis.clients.jedis.Response<Object> a : answers) {
-            Object id = a.get();
+        Object reply = redis.eval(ENQUEUE_ALL_ONCE, keys, args);
+        if (!(reply instanceof List<?> entries) || entries.size() != jobs.size()) {
+            throw new IllegalStateException("Redis answered " + reply + " to " + jobs.size() + " jobs");
+        }
+        List<String> ids = new ArrayList<>(entries.size());
+        for (Object id : entries) {
             ids.add(id == null ? null : String.valueOf(id));
         }
         return ids;
-    }
-
-    private List<String> enqueueArgs(ClipJob job) {
-        List<String> args = new ArrayList<>();
-        args.add(String.valueOf(sentMarkerTtlSec));
-        jobFields(job).forEach((k, v) -> {
-            args.add(k);
-            args.add(v);
-        });
-        return args;
     }
 
     /** The entry fields: every job field as a string, plus {@code json} holding the whole job. */

@@ -2,12 +2,14 @@ package com.vibecraft.pipeline.clips;
 
 import com.vibecraft.pipeline.storage.Jdbc;
 import com.vibecraft.pipeline.storage.NamedSql;
+import com.vibecraft.pipeline.storage.TimeOrderedIds;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,36 +60,40 @@ public class ClipRepository {
         return retryPolicy;
     }
 
-    /** The song's style seed, chosen once and kept for every plan, clip and retry. */
-    public long styleSeed(UUID songId) {
-        jdbc.update("UPDATE songs SET style_seed = :seed WHERE id = :id AND style_seed IS NULL",
-                Map.of("seed", ThreadLocalRandom.current().nextLong(1, 1L << 31), "id", songId));
-        return jdbc.queryOne("SELECT style_seed FROM songs WHERE id = :id", Map.of("id", songId), rs -> rs.getLong(1))
-                .orElseThrow(() -> new PlanRefused(PlanRefusal.NO_SONG, "Song " + songId + " was not found."));
-    }
-
     /**
      * Replaces all clips of a song with new rows, each with a fresh job (status {@code queued}, not yet
-     * sent). Refused while any clip of the song is queued or processing. One transaction, with the
-     * song row locked, so two plans of one song cannot interleave.
+     * sent), all with the given style seed. Refused while any clip of the song is queued or processing.
+     * One transaction, with the song row locked, so two plans of one song cannot interleave.
      */
     public List<Clip> replaceClips(UUID songId, List<ClipDraft> drafts, long styleSeed) {
-        return replaceClips(songId, drafts, styleSeed, false);
+        return replace(songId, drafts, styleSeed, false);
     }
 
     /**
+     * Like {@link #replaceClips(UUID, List, long)} with the song's own style seed, chosen (in the same
+     * transaction) on its first plan and kept for every plan, clip and retry after it.
+     *
      * @param onlyIfRequested for automatic planning: refused ({@link PlanRefusal#NOT_REQUESTED}) when the
      *                        song's pending request is gone, i.e. another planner (the relay of this or
      *                        another instance) got there first, so finished clips are not planned again
      */
-    public List<Clip> replaceClips(UUID songId, List<ClipDraft> drafts, long styleSeed, boolean onlyIfRequested) {
+    public List<Clip> planClips(UUID songId, List<ClipDraft> drafts, boolean onlyIfRequested) {
+        return replace(songId, drafts, null, onlyIfRequested);
+    }
+
+    private record PlanTarget(boolean requested, Long styleSeed) {
+    }
+
+    private List<Clip> replace(UUID songId, List<ClipDraft> drafts, Long givenSeed, boolean onlyIfRequested) {
         return jdbc.inTransaction(c -> {
-            List<Boolean> requested = Jdbc.query(c, "SELECT clips_requested_at IS NOT NULL FROM songs WHERE id = :id "
-                    + "FOR UPDATE", Map.of("id", songId), rs -> rs.getBoolean(1));
-            if (requested.isEmpty()) {
+            List<PlanTarget> song = Jdbc.query(c, "SELECT clips_requested_at IS NOT NULL, style_seed FROM songs "
+                    + "WHERE id = :id FOR UPDATE", Map.of("id", songId),
+                    rs -> new PlanTarget(rs.getBoolean(1), Jdbc.longOrNull(rs, "style_seed")));
+            if (song.isEmpty()) {
                 throw new PlanRefused(PlanRefusal.NO_SONG, "Song " + songId + " was not found.");
             }
-            if (onlyIfRequested && !requested.get(0)) {
+            PlanTarget target = song.get(0);
+            if (onlyIfRequested && !target.requested()) {
                 throw new PlanRefused(PlanRefusal.NOT_REQUESTED, "Song " + songId + " has been planned already.");
             }
             long busy = Jdbc.query(c, "SELECT COUNT(*) FROM clips WHERE song_id = :id AND " + IN_FLIGHT,
@@ -96,8 +102,20 @@ public class ClipRepository {
                 throw new PlanRefused(PlanRefusal.BUSY, "Song " + songId + " still has " + busy
                         + " clips queued or processing.");
             }
+            boolean newSeed = givenSeed == null && target.styleSeed() == null;
+            long seed = givenSeed != null ? givenSeed
+                    : newSeed ? ThreadLocalRandom.current().nextLong(1, 1L << 31) : target.styleSeed();
+            // the song row only when something in it changes: the row is wide (its beats), rewriting it costs
+            if (newSeed) {
+                Jdbc.update(c, "UPDATE songs SET clips_requested_at = NULL, style_seed = :seed WHERE id = :id",
+                        Map.of("seed", seed, "id", songId));
+            } else if (target.requested()) {
+                Jdbc.update(c, "UPDATE songs SET clips_requested_at = NULL WHERE id = :id", Map.of("id", songId));
+            }
             Jdbc.update(c, "DELETE FROM clips WHERE song_id = :id", Map.of("id", songId));
             OffsetDateTime now = Jdbc.now();
+            String stamp = Jdbc.iso(now);
+            List<Clip> stored = new ArrayList<>(drafts.size());
             // one batch: the whole plan reaches the database in one round trip, in the one transaction
             NamedSql insert = NamedSql.of("INSERT INTO clips (id, song_id, section_id, section_type, section_display_name, "
                     + "clip_index, start_sec, end_sec, duration_sec, start_beat, end_beat, fps, num_frames, status, "
@@ -109,33 +127,37 @@ public class ClipRepository {
                 int index = 0;
                 for (ClipDraft d : drafts) {
                     PlannedClip p = d.plan();
+                    Clip clip = new Clip(TimeOrderedIds.next(), songId, p.sectionId(), d.sectionType(),
+                            d.sectionDisplayName(), index++, p.startSec(), p.endSec(), p.durationSec(), p.startBeat(),
+                            p.endBeat(), p.fps(), p.numFrames(), ClipStatus.QUEUED, 1, retryPolicy.maxAttempts(), null,
+                            null, d.prompt(), seed, null, TimeOrderedIds.next(), stamp, stamp, null);
                     Map<String, Object> m = new HashMap<>();
-                    m.put("id", UUID.randomUUID());
+                    m.put("id", clip.id());
                     m.put("songId", songId);
-                    m.put("sectionId", p.sectionId());
-                    m.put("sectionType", d.sectionType());
-                    m.put("sectionDisplayName", d.sectionDisplayName());
-                    m.put("clipIndex", index++);
-                    m.put("startSec", p.startSec());
-                    m.put("endSec", p.endSec());
-                    m.put("durationSec", p.durationSec());
-                    m.put("startBeat", p.startBeat());
-                    m.put("endBeat", p.endBeat());
-                    m.put("fps", p.fps());
-                    m.put("numFrames", p.numFrames());
-                    m.put("maxAttempts", retryPolicy.maxAttempts());
-                    m.put("prompt", d.prompt());
-                    m.put("seed", styleSeed);
-                    m.put("jobId", UUID.randomUUID());
+                    m.put("sectionId", clip.sectionId());
+                    m.put("sectionType", clip.sectionType());
+                    m.put("sectionDisplayName", clip.sectionDisplayName());
+                    m.put("clipIndex", clip.clipIndex());
+                    m.put("startSec", clip.startSec());
+                    m.put("endSec", clip.endSec());
+                    m.put("durationSec", clip.durationSec());
+                    m.put("startBeat", clip.startBeat());
+                    m.put("endBeat", clip.endBeat());
+                    m.put("fps", clip.fps());
+                    m.put("numFrames", clip.numFrames());
+                    m.put("maxAttempts", clip.maxAttempts());
+                    m.put("prompt", clip.prompt());
+                    m.put("seed", seed);
+                    m.put("jobId", clip.jobId());
                     m.put("now", now);
                     insert.bind(ps, m);
                     ps.addBatch();
+                    stored.add(clip);
                 }
                 ps.executeBatch();
             }
-            Jdbc.update(c, "UPDATE songs SET clips_requested_at = NULL WHERE id = :id", Map.of("id", songId));
-            return Jdbc.query(c, "SELECT " + COLUMNS + " FROM clips WHERE song_id = :id ORDER BY clip_index",
-                    Map.of("id", songId), ClipRepository::map);
+            // the rows as written, without reading them back
+            return stored;
         });
     }
 
@@ -244,7 +266,7 @@ public class ClipRepository {
      * @return the clip with its new job, or empty when someone else changed it first
      */
     public Optional<Clip> reissue(UUID clipId, UUID expectedJobId, List<ClipStatus> fromStatuses, boolean resetAttempts) {
-        UUID newJob = UUID.randomUUID();
+        UUID newJob = TimeOrderedIds.next();
         List<String> statuses = fromStatuses.stream().map(ClipStatus::value).toList();
         Map<String, Object> m = new HashMap<>();
         m.put("newJob", newJob);

@@ -48,7 +48,7 @@ public class ClipDispatchSteps {
         sendAll(List.of(job));
     }
 
-    /** Puts committed jobs (a song's plan, or what the relay found) on the stream in one round trip, then records it. */
+    /** Puts committed jobs (a song's plan, or what the relay found) on the stream in one call, then records it. */
     public void sendAll(List<ClipJob> jobs) {
         if (jobs == null || jobs.isEmpty()) {
             return;

@@ -94,8 +94,7 @@ public class ClipPlanSteps {
         List<Clip> stored;
         try {
             // automatic planning (routes/40-clips-enqueue.camel.yaml, plan-clips) happens once per request
-            stored = clips.replaceClips(songId, drafts, clips.styleSeed(songId),
-                    Boolean.TRUE.equals(exchange.getProperty(AUTOMATIC_PLAN, Boolean.class)));
+            stored = clips.planClips(songId, drafts, Boolean.TRUE.equals(exchange.getProperty(AUTOMATIC_PLAN, Boolean.class)));
         } catch (ClipRepository.PlanRefused e) {
             throw e.reason() == ClipRepository.PlanRefusal.NO_SONG ? new NotFoundException(e.getMessage())
                     : new ConflictException(e.getMessage());

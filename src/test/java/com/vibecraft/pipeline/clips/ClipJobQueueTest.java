@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.vibecraft.pipeline.support.TestRedis;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,12 +16,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.StreamEntry;
 
 /** The Redis Streams protocol of the clip queue, against a real Redis. */
 class ClipJobQueueTest {
 
     static TestRedis redis;
+    String prefix;
     ClipJobQueue queue;
 
     @BeforeAll
@@ -33,7 +42,8 @@ class ClipJobQueueTest {
 
     @BeforeEach
     void freshPrefix() {
-        queue = new ClipJobQueue(redis.jedis(), "test-" + UUID.randomUUID());
+        prefix = "test-" + UUID.randomUUID();
+        queue = new ClipJobQueue(redis.jedis(), prefix);
         queue.ensureGroups();
         queue.ensureGroups(); // BUSYGROUP is fine
     }
@@ -61,6 +71,60 @@ class ClipJobQueueTest {
         queue.ackJob(got.get(0).entryId());
         assertEquals(0, queue.pendingJobs());
         assertEquals(0, queue.readJobs("w1", 10, 100).size());
+    }
+
+    /** A real connection to the test's Redis that records the name of every command it sends. */
+    static final class CountingConnection extends Connection {
+        final List<String> sent = new ArrayList<>();
+
+        CountingConnection(URI uri) {
+            super(new HostAndPort(uri.getHost(), uri.getPort()));
+        }
+
+        @Override
+        public void sendCommand(CommandArguments args) {
+            // null while the superclass's constructor still runs (its handshake is not counted)
+            if (sent != null) {
+                sent.add(args.getCommand().toString());
+            }
+            super.sendCommand(args);
+        }
+    }
+
+    @Test
+    void aSongsJobsGoOnTheStreamInOneCommandEachOnceInOrder() {
+        List<ClipJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 36; i++) {
+            jobs.add(job());
+        }
+        CountingConnection connection = new CountingConnection(URI.create(redis.url()));
+        try (UnifiedJedis counted = new UnifiedJedis(connection)) {
+            ClipJobQueue viaCounted = new ClipJobQueue(counted, prefix);
+            List<String> ids = viaCounted.enqueueAll(jobs);
+            assertEquals(List.of("EVAL"), connection.sent, "one command for the whole song");
+            assertEquals(36, ids.size());
+            assertEquals(36, new HashSet<>(ids).size(), "an entry id per job: " + ids);
+            assertTrue(ids.stream().allMatch(id -> id != null));
+
+            List<StreamEntry> entries = redis.jedis().xrange(queue.jobsKey(), (StreamEntryID) null, (StreamEntryID) null);
+            assertEquals(ids, entries.stream().map(e -> e.getID().toString()).toList(), "on the stream in plan order");
+            assertEquals(jobs, entries.stream().map(e -> ClipJobQueue.parseJob(e.getFields())).toList());
+
+            // sent again (say the relay, after the database missed the send): nothing is added
+            List<ClipJob> again = new ArrayList<>(jobs);
+            ClipJob fresh = job();
+            again.add(17, fresh);
+            List<String> second = viaCounted.enqueueAll(again);
+            assertEquals(List.of("EVAL", "EVAL"), connection.sent);
+            for (int i = 0; i < again.size(); i++) {
+                if (i == 17) {
+                    assertNotNull(second.get(i), "the one never sent goes on the stream");
+                } else {
+                    assertNull(second.get(i), "job " + i + " was already sent");
+                }
+            }
+            assertEquals(37, queue.jobsLength());
+        }
     }
 
     @Test
