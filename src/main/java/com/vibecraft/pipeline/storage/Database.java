@@ -68,9 +68,12 @@ public final class Database {
     static String jdbcUrl(String url, Path dbDir) {
         if (!notBlank(url)) {
             // WRITE_DELAY=0: a commit is written before it is acknowledged (H2's default holds commits
-            // for up to 500 ms, and a killed process lost songs it had answered 201 for)
+            // for up to 500 ms, and a killed process lost songs it had answered 201 for).
+            // DB_CLOSE_ON_EXIT=FALSE: on a graceful stop H2's own shutdown hook closed the database while
+            // Camel was still finishing its work (a composition then failed with "Database is already
+            // closed"); the pool closes it last instead
             return "jdbc:h2:file:" + dbDir.resolve("vibecraft").toAbsolutePath()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         }
         String u = url.trim();
         if (u.startsWith("jdbc:")) {

@@ -54,7 +54,7 @@ class NamedSqlTest {
     @Test
     void databaseUrlsAreUnderstood() {
         java.nio.file.Path db = java.nio.file.Path.of("/data/db");
-        assertEquals("jdbc:h2:file:/data/db/vibecraft;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0",
+        assertEquals("jdbc:h2:file:/data/db/vibecraft;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
                 Database.jdbcUrl("", db));
         assertEquals("jdbc:postgresql://db:5432/vibecraft", Database.jdbcUrl("postgres://u:p@db:5432/vibecraft", db));
         assertEquals("jdbc:postgresql://127.0.0.1:5432/test", Database.jdbcUrl("jdbc:postgresql://127.0.0.1:5432/test", db));
