@@ -49,13 +49,12 @@ public final class SongDescriber {
      */
     public Description describe(SpectralFeatures features, List<Double> beatTimes, double bpm, List<Section> sections) {
         if (features == null || features.nFrames == 0) {
-            SoundMeasures none = SoundMeasures.of(null, new double[0], 0, 0);
-            Mood mood = MoodRules.of(none, bpm, 0);
+            Mood mood = MoodRules.of(SoundMeasures.SILENCE, bpm, 0);
             List<Section> described = new ArrayList<>();
             for (Section s : sections) {
                 described.add(s.described(null, mood.energy(), mood.tags()));
             }
-            return new Description(null, mood, GenreRules.of(none, bpm), described);
+            return new Description(null, mood, GenreRules.of(SoundMeasures.SILENCE, bpm), described);
         }
         double[] beats = beatTimes.stream().mapToDouble(Double::doubleValue).toArray();
         double duration = features.nFrames / features.frameRate;

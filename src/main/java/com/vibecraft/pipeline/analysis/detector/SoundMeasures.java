@@ -28,7 +28,7 @@ public record SoundMeasures(double loudnessDb, double dynamicsDb, double onsetRa
                             double decayDb, double tempoStability) {
 
     /** What silence measures: no level, no sound in any band, nothing changing. */
-    static final SoundMeasures SILENCE = new SoundMeasures(-120, 0, 0, -60, 0, 0, 0, 0, 0, 0, 0);
+    public static final SoundMeasures SILENCE = new SoundMeasures(-120, 0, 0, -60, 0, 0, 0, 0, 0, 0, 0);
     /** Frames this far below the song's reference level are silence. */
     static final double SILENT_BELOW_DB = 40.0;
     /** Bands from this index up (of {@link SpectralFeatures#N_BANDS}) are the upper half (about 1.7 kHz and up). */
@@ -60,8 +60,11 @@ public record SoundMeasures(double loudnessDb, double dynamicsDb, double onsetRa
         int sounding = 0;
         double[] band = new double[SpectralFeatures.N_BANDS];
         double prevTopShare = -1;
+        // each frame's power once, for the mean here and the one-second loudness in dynamics()
+        double[] framePower = new double[to - from];
         for (int t = from; t < to; t++) {
-            power += Math.pow(10, f.energyDb[t] / 10);
+            framePower[t - from] = Math.pow(10, f.energyDb[t] / 10);
+            power += framePower[t - from];
             onset += f.onset[t];
             if (f.energyDb[t] < silent) {
                 continue;
@@ -92,7 +95,7 @@ public record SoundMeasures(double loudnessDb, double dynamicsDb, double onsetRa
         double s = Math.max(1, sounding);
         return new SoundMeasures(
                 round(Math.max(-120, loudness)),
-                round(dynamics(f, from, to, silent)),
+                round(dynamics(framePower, f.frameRate, silent)),
                 round(onset / n),
                 sounding == 0 ? SILENCE.brightnessDb : round(bright / s),
                 round(periodicity(f.onset, from, to, period)),
@@ -140,15 +143,15 @@ public record SoundMeasures(double loudnessDb, double dynamicsDb, double onsetRa
     }
 
     /** Standard deviation of the loudness of the stretch's sounding one-second windows, dB. */
-    private static double dynamics(SpectralFeatures f, int from, int to, double silent) {
-        int w = Math.max(1, (int) Math.round(f.frameRate));
+    private static double dynamics(double[] framePower, double frameRate, double silent) {
+        int w = Math.max(1, (int) Math.round(frameRate));
         double sum = 0;
         double sumSq = 0;
         int count = 0;
-        for (int a = from; a + w <= to; a += w) {
+        for (int a = 0; a + w <= framePower.length; a += w) {
             double p = 0;
             for (int t = a; t < a + w; t++) {
-                p += Math.pow(10, f.energyDb[t] / 10);
+                p += framePower[t];
             }
             double db = 10 * Math.log10(p / w + 1e-30);
             if (db >= silent) {
