@@ -3,6 +3,7 @@ package com.vibecraft.pipeline;
 import com.vibecraft.pipeline.cli.BoundaryTrainer;
 import com.vibecraft.pipeline.cli.KeyTrainer;
 import com.vibecraft.pipeline.cli.MoodCheck;
+import com.vibecraft.pipeline.cli.SequenceModelTrainer;
 import com.vibecraft.pipeline.cli.SectionTypeTrainer;
 import com.vibecraft.pipeline.cli.Cli;
 import com.vibecraft.pipeline.cli.ComposeBench;
@@ -40,6 +41,8 @@ public final class App {
                 case "compose-bench" -> ComposeBench.run(rest, System.out, System.err);
                 case "jmx" -> JmxCommand.run(rest, System.out, System.err);
                 case "train-boundaries" -> BoundaryTrainer.run(rest, System.out, System.err);
+                case "export-boundary-data" -> SequenceModelTrainer.export(rest, System.out, System.err);
+                case "tune-sequence-model" -> SequenceModelTrainer.tune(rest, System.out, System.err);
                 case "train-section-types" -> SectionTypeTrainer.run(rest, System.out, System.err);
                 case "train-key" -> KeyTrainer.train(rest, System.out, System.err);
                 case "key-score" -> KeyTrainer.score(rest, System.out, System.err);

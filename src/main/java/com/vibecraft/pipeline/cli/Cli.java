@@ -10,6 +10,7 @@ import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.analysis.SongAnalysis;
 import com.vibecraft.pipeline.analysis.SongDescriber;
 import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
+import com.vibecraft.pipeline.analysis.detector.SequenceModel;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
 import java.io.IOException;
@@ -38,11 +39,12 @@ public final class Cli {
               serve                      start the service (the default when no command is given)
               analyze <audio-file>       print the analysis JSON of one file (no server, no database)
               bench <dir> [--out DIR] [--reference INDEX_JSON] [--boundary-model on|off|FILE]
-                    [--section-types on|off|FILE]
+                    [--sequence-model on|off|FILE] [--section-types on|off|FILE]
                                          analyse every audio file in a folder; print timings; with
                                          --out write <name>.json per song; with --reference (a corpus
                                          index.json with songs[].id and bpm) compare each BPM;
                                          --boundary-model overrides vibecraft.detector.boundary-model,
+                                         --sequence-model vibecraft.detector.sequence-model,
                                          --section-types vibecraft.detector.section-type-model
               compose <clips-dir-or-song-json> <audio> --out video.mp4 [--size 1280x720] [--fps 24] [--vertical]
                                          compose a music video: the clips (a song's clips JSON as
@@ -95,6 +97,15 @@ public final class Cli {
          *                      {@code vibecraft.detector.section-type-model} setting
          */
         static Analysis fromSettings(String boundaryModel, String sectionTypes) throws Exception {
+            return fromSettings(boundaryModel, sectionTypes, null);
+        }
+
+        /**
+         * @param sequenceModel {@code on}, {@code off}, a model file, or null for the
+         *                      {@code vibecraft.detector.sequence-model} setting (used only with a
+         *                      boundary model)
+         */
+        static Analysis fromSettings(String boundaryModel, String sectionTypes, String sequenceModel) throws Exception {
             try (CamelContext ctx = new DefaultCamelContext()) {
                 ctx.getPropertiesComponent().setLocation("classpath:application.properties");
                 double minSection = Double.parseDouble(ctx.resolvePropertyPlaceholders(
@@ -102,7 +113,10 @@ public final class Cli {
                 float maxRate = Float.parseFloat(ctx.resolvePropertyPlaceholders(
                         "{{vibecraft.analysis.max-sample-rate}}").trim());
                 BoundaryModel model = choose(boundaryModel, ctx, "vibecraft.detector.boundary-model",
-                        BoundaryModel::bundled, BoundaryModel::parse);
+                        BoundaryModel::treesOnly, BoundaryModel::parse);
+                SequenceModel network = choose(sequenceModel, ctx, "vibecraft.detector.sequence-model",
+                        SequenceModel::bundled, SequenceModel::parse);
+                model = model == null ? null : model.withSequence(network);
                 SectionTypeModel typeModel = choose(sectionTypes, ctx, "vibecraft.detector.section-type-model",
                         SectionTypeModel::bundled, SectionTypeModel::parse);
                 return new Analysis(new AudioDecoder(maxRate), new LocalStructureDetector(minSection, model),
@@ -157,9 +171,12 @@ public final class Cli {
         Map<String, Double> referenceBpm = Map.of();
         String boundaryModel = null;
         String sectionTypes = null;
+        String sequenceModel = null;
         for (int i = 0; i < args.length; i++) {
             if ("--out".equals(args[i]) && i + 1 < args.length) {
                 outDir = Path.of(args[++i]);
+            } else if ("--sequence-model".equals(args[i]) && i + 1 < args.length) {
+                sequenceModel = args[++i];
             } else if ("--boundary-model".equals(args[i]) && i + 1 < args.length) {
                 boundaryModel = args[++i];
             } else if ("--section-types".equals(args[i]) && i + 1 < args.length) {
@@ -193,7 +210,7 @@ public final class Cli {
             err.println("No .wav, .mp3, .flac or .ogg files in " + dir);
             return 2;
         }
-        Analysis analysis = Analysis.fromSettings(boundaryModel, sectionTypes);
+        Analysis analysis = Analysis.fromSettings(boundaryModel, sectionTypes, sequenceModel);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double totalAudio = 0;
         double totalCpu = 0;

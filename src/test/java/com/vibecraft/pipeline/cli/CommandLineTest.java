@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.analysis.SectionTypeModel;
 import com.vibecraft.pipeline.analysis.detector.BoundaryModel;
+import com.vibecraft.pipeline.analysis.detector.SequenceModel;
+import com.vibecraft.pipeline.analysis.detector.SequenceModelTexts;
 import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
 import com.vibecraft.pipeline.support.AnalysisChecks;
 import com.vibecraft.pipeline.support.Http;
@@ -131,6 +133,63 @@ class CommandLineTest {
         Path model = trainsOnlyOutsideValidation(BoundaryTrainer::run, "902", audio);
         assertTrue(BoundaryModel.parse(Files.readString(model)).trees() > 0);
         assertTrue(Files.exists(bench(audio, "--boundary-model", model.toString()).resolve("901.json")));
+    }
+
+    @Test
+    void exportAndTuneOfTheSequenceModelRefuseValidationSongsAndWriteAModelBenchCanUse() throws Exception {
+        Path audio = Files.createDirectories(tmp.resolve("audio"));
+        Path root = tmp.resolve("corpus");
+        Path train = corpus(root, "pop909-train", "901", "902");
+        TestAudio.writeWav(audio.resolve("901.wav"), TestAudio.abab(22050, 1), 22050);
+        TestAudio.writeWav(audio.resolve("902.wav"), TestAudio.abab(22050, 2), 22050);
+        Path export = tmp.resolve("export");
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+
+        corpus(root, "pop909-dev", "902", "950");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, SequenceModelTrainer.export(new String[] {train.toString(), audio.toString(), "--out",
+                export.toString(), "--cv", "2"}, sink, new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("902"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(!Files.exists(export.resolve("songs.jsonl")));
+
+        Path other = corpus(tmp.resolve("elsewhere"), "val", "950");
+        assertEquals(0, SequenceModelTrainer.export(new String[] {train.toString(), audio.toString(), "--out",
+                export.toString(), "--cv", "2", "--exclude", other.resolve("index.json").toString()}, sink, sink));
+        JsonNode meta = Http.JSON.readTree(export.resolve("meta.json").toFile());
+        int d = meta.get("features").size();
+        assertEquals(SequenceModelTexts.inputs(), d);
+        assertTrue(meta.get("data").asText().startsWith("# training data: 2 files, sha256 "));
+        List<String> songs = Files.readAllLines(export.resolve("songs.jsonl"));
+        assertEquals(2, songs.size());
+        long rows = 0;
+        for (String line : songs) {
+            JsonNode song = Http.JSON.readTree(line);
+            int n = song.get("n").asInt();
+            assertEquals(rows, song.get("offset").asLong());
+            assertEquals(n, song.get("trees").size());
+            assertEquals(n, song.get("function").size());
+            int starts = 0;
+            for (JsonNode y : song.get("y")) {
+                starts += y.asInt();
+            }
+            assertEquals(3, starts, "the joins at 15, 30 and 45 s are the targets");
+            rows += n;
+        }
+        assertEquals(rows, meta.get("rows").asLong());
+        assertEquals(rows * d * 4, Files.size(export.resolve("features.f32")));
+
+        // the PyTorch step runs offline (scripts/train_sequence_model.py); a seeded network stands in
+        Files.write(export.resolve("net-oof.f32"), new byte[(int) rows * 4]);
+        Path model = tmp.resolve("sequence-model.txt");
+        Files.writeString(model, SequenceModelTexts.random(4, new int[] {1, 2}, 1));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, SequenceModelTrainer.tune(new String[] {export.toString(), "--model", model.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), sink));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("chosen: blend"), out.toString(StandardCharsets.UTF_8));
+        String tuned = Files.readString(model);
+        assertTrue(tuned.contains("\nthreshold ") && tuned.contains("\nblend "), tuned);
+        SequenceModel.parse(tuned);
+        assertTrue(Files.exists(bench(audio, "--sequence-model", model.toString()).resolve("901.json")));
     }
 
     @Test

@@ -47,7 +47,16 @@ public final class BoundaryModel {
         this(base, trees, threshold, new double[0], 0.0);
     }
 
+    /** Optional network whose section-start logit is blended with the trees' (null: trees alone). */
+    private final SequenceModel sequence;
+
     BoundaryModel(double base, List<Tree> trees, double threshold, double[] gapPrior, double gapWeight) {
+        this(base, trees, threshold, gapPrior, gapWeight, null);
+    }
+
+    private BoundaryModel(double base, List<Tree> trees, double threshold, double[] gapPrior, double gapWeight,
+                          SequenceModel sequence) {
+        this.sequence = sequence;
         this.base = base;
         this.trees = List.copyOf(trees);
         this.threshold = threshold;
@@ -55,9 +64,38 @@ public final class BoundaryModel {
         this.gapWeight = gapPrior.length == 0 ? 0.0 : gapWeight;
     }
 
-    /** The model in the jar. */
+    /** The model in the jar, with the sequence network in the jar when it has one. */
     public static BoundaryModel bundled() {
+        return treesOnly().withSequence(SequenceModel.bundled());
+    }
+
+    /** The trees in the jar without the sequence network. */
+    public static BoundaryModel treesOnly() {
         return parse(ModelResources.text("boundary model", RESOURCE));
+    }
+
+    /** These trees with a sequence network (null: the trees alone). */
+    public BoundaryModel withSequence(SequenceModel network) {
+        return new BoundaryModel(base, trees, threshold, gapPrior, gapWeight, network);
+    }
+
+    /** The sequence network blended with the trees, or null. */
+    public SequenceModel sequence() {
+        return sequence;
+    }
+
+    /**
+     * Section starts (unit indices) of a song's units: the trees' probabilities, blended with the
+     * sequence network's when there is one, decoded by {@link #pick}.
+     */
+    List<Integer> sectionStarts(StructureSegmenter.Units x, double minSec, double durationSec) {
+        double[][] features = BoundaryFeatures.compute(x, minSec);
+        double[] p = score(features);
+        if (sequence == null) {
+            return pick(p, x.unitSec, minSec, durationSec);
+        }
+        p = sequence.probabilities(p, SequenceFeatures.compute(x, features));
+        return sequence.pick(this, p, x.unitSec, minSec, durationSec);
     }
 
     /** Reads the text form ({@link #toText()}). */
@@ -152,11 +190,11 @@ public final class BoundaryModel {
     }
 
     BoundaryModel withThreshold(double t) {
-        return new BoundaryModel(base, trees, t, gapPrior, gapWeight);
+        return new BoundaryModel(base, trees, t, gapPrior, gapWeight, sequence);
     }
 
     BoundaryModel withGaps(double[] prior, double weight) {
-        return new BoundaryModel(base, trees, threshold, prior, weight);
+        return new BoundaryModel(base, trees, threshold, prior, weight, sequence);
     }
 
     double[] gapPrior() {

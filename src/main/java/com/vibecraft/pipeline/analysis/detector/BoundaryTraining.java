@@ -26,6 +26,10 @@ public final class BoundaryTraining {
         final double[] reference;
         /** Boundaries of the novelty peak picking without the model (for comparison). */
         double[] baseline = new double[0];
+        /** The {@link SequenceModel}'s inputs per unit (null unless prepared with labels). */
+        float[][] sequence;
+        /** Section function per unit ({@link SequenceModel#FUNCTIONS} index), null as above. */
+        int[] function;
 
         Song(String id, double[][] x, int[] y, double[] unitSec, double durationSec, double[] reference) {
             this.id = id;
@@ -69,6 +73,15 @@ public final class BoundaryTraining {
      * @return null when the song is too short for a segmentation
      */
     public static Song prepare(String id, float[] samples, double sampleRate, double[] referenceStarts) {
+        return prepare(id, samples, sampleRate, referenceStarts, null);
+    }
+
+    /**
+     * As {@link #prepare(String, float[], double, double[])}, and with the section labels
+     * (one per reference start) also the sequence model's inputs and function targets.
+     */
+    public static Song prepare(String id, float[] samples, double sampleRate, double[] referenceStarts,
+                               String[] labels) {
         double duration = samples.length / sampleRate;
         SpectralFeatures f = SpectralFeatures.compute(samples, sampleRate, v -> { });
         BeatTracker.Beats beats = BeatTracker.track(f.onset, f.frameRate);
@@ -102,7 +115,82 @@ public final class BoundaryTraining {
         Song song = new Song(id, x, y, u.unitSec, duration, ref);
         List<Integer> b = StructureSegmenter.classicBoundaries(u, minSec);
         song.baseline = b.stream().mapToDouble(i -> u.unitSec[i]).toArray();
+        if (labels != null) {
+            song.sequence = SequenceFeatures.compute(u, x);
+            song.function = new int[u.n];
+            for (int i = 0; i < u.n; i++) {
+                int k = -1;
+                for (int j = 0; j < referenceStarts.length; j++) {
+                    if (referenceStarts[j] <= u.unitSec[i] + 1e-6) {
+                        k = j;
+                    }
+                }
+                song.function[i] = k < 0 ? SequenceModel.FUNCTIONS.size() - 1 : SequenceModel.function(labels[k]);
+            }
+        }
         return song;
+    }
+
+    /** Accessors for the export of training data ({@code export-boundary-data}). */
+    public static float[][] sequence(Song s) {
+        return s.sequence;
+    }
+
+    public static double durationSec(Song s) {
+        return s.durationSec;
+    }
+
+    public static double[] unitSec(Song s) {
+        return s.unitSec;
+    }
+
+    public static double[] reference(Song s) {
+        return s.reference;
+    }
+
+    public static int[] targets(Song s) {
+        return s.y;
+    }
+
+    public static int[] functions(Song s) {
+        return s.function;
+    }
+
+    public static List<String> sequenceFeatureNames() {
+        return SequenceFeatures.NAMES;
+    }
+
+    /**
+     * The boundary model's probabilities on every song, each from the model trained without the
+     * song's fold (the i-th distinct song id in fold i mod k, as {@link #crossValidate}).
+     */
+    public static List<double[]> outOfFold(List<Song> songs, double minSectionSec, int k) {
+        java.util.Map<String, Integer> foldOf = foldOf(songs, k);
+        List<double[]> probs = new ArrayList<>(java.util.Collections.nCopies(songs.size(), (double[]) null));
+        for (int fold = 0; fold < k; fold++) {
+            List<Song> tr = new ArrayList<>();
+            for (Song s : songs) {
+                if (foldOf.get(s.id) != fold) {
+                    tr.add(s);
+                }
+            }
+            BoundaryModel m = train(tr, minSectionSec).model();
+            for (int i = 0; i < songs.size(); i++) {
+                if (foldOf.get(songs.get(i).id) == fold) {
+                    probs.set(i, m.score(songs.get(i).x));
+                }
+            }
+        }
+        return probs;
+    }
+
+    /** Fold of each song id: the i-th distinct id in fold i mod k (every rendering of a song in one fold). */
+    public static java.util.Map<String, Integer> foldOf(List<Song> songs, int k) {
+        java.util.Map<String, Integer> foldOf = new java.util.LinkedHashMap<>();
+        for (Song s : songs) {
+            foldOf.computeIfAbsent(s.id, id -> foldOf.size() % k);
+        }
+        return foldOf;
     }
 
     public static Result train(List<Song> songs, double minSectionSec) {
@@ -185,10 +273,7 @@ public final class BoundaryTraining {
         List<Song> tested = new ArrayList<>();
         List<double[]> probs = new ArrayList<>();
         List<BoundaryModel> thr = new ArrayList<>();
-        java.util.Map<String, Integer> foldOf = new java.util.HashMap<>();
-        for (Song s : songs) {
-            foldOf.computeIfAbsent(s.id, id -> foldOf.size() % k);
-        }
+        java.util.Map<String, Integer> foldOf = foldOf(songs, k);
         for (int fold = 0; fold < k; fold++) {
             List<Song> tr = new ArrayList<>();
             List<Song> te = new ArrayList<>();

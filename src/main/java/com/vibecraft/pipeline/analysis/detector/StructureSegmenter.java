@@ -138,8 +138,7 @@ public final class StructureSegmenter {
         int n = x.n;
         List<Integer> bounds;
         if (model != null) {
-            double[] p = model.score(BoundaryFeatures.compute(x, minSectionSec));
-            bounds = model.pick(p, x.unitSec, minSectionSec, durationSec);
+            bounds = model.sectionStarts(x, minSectionSec, durationSec);
             List<Integer> novelty = noveltyBoundaries(x, minSectionSec);
             if (bounds.size() * FALLBACK_RATIO < novelty.size()) {
                 // the model, trained on piano pop, sees almost nothing where the novelty shows clear
@@ -349,6 +348,8 @@ public final class StructureSegmenter {
         double[] unitSec;
         double unitLen;
         float[][] chroma;
+        /** MFCC 1–12 per unit, z-scored over the song, each row of norm 1. */
+        float[][] timbre;
         double[] onset;
         double[] low;
         double[] energyDb;
@@ -470,6 +471,7 @@ public final class StructureSegmenter {
         x.unitSec = unitSec;
         x.unitLen = unitLen;
         x.chroma = chroma;
+        x.timbre = timbre;
         x.onset = onsetAtUnit;
         x.low = lowAtUnit;
         x.energyDb = energy;

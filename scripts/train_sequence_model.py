@@ -1,0 +1,183 @@
+#!/usr/bin/python3
+"""Trains the detector's sequence network (SequenceModel.java) on what `export-boundary-data` wrote.
+
+train_sequence_model.py EXPORT_DIR --out MODEL_FILE [--epochs N] [--channels C] [--seed S]
+
+A temporal convolutional network over the beats of each song: a per-beat projection of the
+standardised inputs, residual blocks of dilated convolutions (kernel 3, dilations 1..32: about 250
+beats of context), and two heads: section start (the one used by the detector) and section function
+(intro/verse/chorus/bridge/outro/other, a second task that teaches the network what a part is).
+It trains one network per fold (the folds of the export: every rendering of a song in one fold) to
+write the out-of-fold logits (EXPORT_DIR/net-oof.f32, which `tune-sequence-model` uses to choose the
+blend with the boundary trees and the decoding), then one network on every song, written as text.
+
+Deterministic: one CPU thread, fixed seeds, songs in file order; the same export gives the same
+file byte for byte with the same torch version. Needs Debian's python3-torch (run with /usr/bin/python3).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+DILATIONS = (1, 2, 4, 8, 16, 32)
+FUNCTIONS = 6
+
+
+class Net(nn.Module):
+    def __init__(self, d, c):
+        super().__init__()
+        self.inp = nn.Conv1d(d, c, 1)
+        self.blocks = nn.ModuleList([nn.Conv1d(c, c, 3, padding=k, dilation=k) for k in DILATIONS])
+        self.head = nn.Conv1d(c, 1, 1)
+        self.fn = nn.Conv1d(c, FUNCTIONS, 1)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x, mask):
+        # zero the padding after every layer: the Java side sees zeros past a song's ends
+        h = F.relu(self.inp(x)) * mask
+        for b in self.blocks:
+            h = (h + F.relu(b(self.drop(h)))) * mask
+        return self.head(h)[:, 0], self.fn(h)
+
+
+def load(d):
+    meta = json.load(open(os.path.join(d, "meta.json")))
+    songs = [json.loads(l) for l in open(os.path.join(d, "songs.jsonl"))]
+    dim = len(meta["features"])
+    x = np.fromfile(os.path.join(d, "features.f32"), dtype="<f4").reshape(-1, dim)
+    return meta, songs, x
+
+
+def targets(s):
+    y = np.array(s["y"], dtype=np.float32)
+    t = y.copy()
+    # a start one beat off is nearly right: soft targets beside each start
+    t[1:] = np.maximum(t[1:], 0.25 * y[:-1])
+    t[:-1] = np.maximum(t[:-1], 0.25 * y[1:])
+    return t
+
+
+def batches(idx, songs, xs, rng, bs):
+    order = list(idx)
+    rng.shuffle(order)
+    for k in range(0, len(order), bs):
+        part = order[k:k + bs]
+        n = max(songs[i]["n"] for i in part)
+        d = xs[part[0]].shape[1]
+        xb = np.zeros((len(part), d, n), np.float32)
+        yb = np.zeros((len(part), n), np.float32)
+        fb = np.full((len(part), n), -100, np.int64)
+        mb = np.zeros((len(part), 1, n), np.float32)
+        for j, i in enumerate(part):
+            m = songs[i]["n"]
+            xb[j, :, :m] = xs[i].T
+            yb[j, :m] = targets(songs[i])
+            fb[j, :m] = songs[i]["function"]
+            mb[j, 0, :m] = 1
+        yield torch.from_numpy(xb), torch.from_numpy(yb), torch.from_numpy(fb), torch.from_numpy(mb)
+
+
+def train(idx, songs, xs, d, args, seed):
+    torch.manual_seed(seed)
+    rng = np.random.RandomState(seed)
+    net = Net(d, args.channels)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    pos = torch.tensor(args.pos_weight)
+    for ep in range(args.epochs):
+        net.train()
+        tot = 0.0
+        for xb, yb, fb, mb in batches(idx, songs, xs, rng, args.batch):
+            logit, fn = net(xb, mb)
+            m = mb[:, 0]
+            bl = F.binary_cross_entropy_with_logits(logit, yb, pos_weight=pos, reduction="none")
+            loss = (bl * m).sum() / m.sum() + args.function_weight * F.cross_entropy(fn, fb, ignore_index=-100)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            tot += float(loss)
+        if ep == args.epochs - 1 or ep % 5 == 0:
+            print(f"  epoch {ep + 1}/{args.epochs} loss {tot:.3f}", file=sys.stderr, flush=True)
+    net.eval()
+    return net
+
+
+def predict(net, x):
+    with torch.no_grad():
+        xb = torch.from_numpy(np.ascontiguousarray(x.T[None]))
+        mb = torch.ones((1, 1, x.shape[0]))
+        return net(xb, mb)[0][0].numpy()
+
+
+def fmt(a):
+    return " ".join("%.6g" % v for v in np.asarray(a, dtype=np.float64).ravel())
+
+
+def write(net, meta, mean, std, args, out, summary):
+    c = args.channels
+    lines = ["# vibecraft sequence model: a temporal convolutional network over the beats (SequenceModel.java)",
+             "# trained by: scripts/train-sequence-model.sh (train_sequence_model.py --epochs %d --channels %d --seed %d)"
+             % (args.epochs, c, args.seed),
+             "# " + summary,
+             meta["data"],
+             "features " + " ".join(meta["features"]),
+             "mean " + fmt(mean), "std " + fmt(std),
+             "input %d %d %s %s" % (c, len(mean), fmt(net.inp.weight.detach()[:, :, 0]), fmt(net.inp.bias.detach()))]
+    for k, b in zip(DILATIONS, net.blocks):
+        lines.append("block %d %d %s %s" % (k, c, fmt(b.weight.detach()), fmt(b.bias.detach())))
+    lines.append("head %d %s %s" % (c, fmt(net.head.weight.detach()[0, :, 0]), fmt(net.head.bias.detach())))
+    with open(out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("export")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--epochs", type=int, default=24)
+    ap.add_argument("--channels", type=int, default=32)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--pos-weight", type=float, default=4.0)
+    ap.add_argument("--function-weight", type=float, default=0.3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-cv", action="store_true", help="skip the per-fold networks (no net-oof.f32)")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    meta, songs, x = load(args.export)
+    mean = x.astype(np.float64).mean(0)
+    std = np.maximum(x.astype(np.float64).std(0), 1e-3)
+    mean = mean.astype(np.float32)
+    std = std.astype(np.float32)
+    z = np.clip((x - mean) / std, -10, 10).astype(np.float32)
+    xs = [z[s["offset"]:s["offset"] + s["n"]] for s in songs]
+    d = x.shape[1]
+    everyone = list(range(len(songs)))
+    t0 = time.time()
+    if not args.no_cv:
+        oof = np.zeros(x.shape[0], np.float32)
+        for fold in range(meta["folds"]):
+            tr = [i for i in everyone if songs[i]["fold"] != fold]
+            print(f"fold {fold + 1}/{meta['folds']}: {len(tr)} songs", file=sys.stderr, flush=True)
+            net = train(tr, songs, xs, d, args, args.seed + 1 + fold)
+            for i in everyone:
+                if songs[i]["fold"] == fold:
+                    oof[songs[i]["offset"]:songs[i]["offset"] + songs[i]["n"]] = predict(net, xs[i])
+        oof.astype("<f4").tofile(os.path.join(args.export, "net-oof.f32"))
+    print(f"all {len(songs)} songs", file=sys.stderr, flush=True)
+    net = train(everyone, songs, xs, d, args, args.seed)
+    weights = sum(p.numel() for n, p in net.named_parameters() if not n.startswith("fn."))
+    summary = "%d songs, %d beats, %d weights used at run time, %.0f s of training" % (
+        len(songs), x.shape[0], weights, time.time() - t0)
+    write(net, meta, mean, std, args, args.out, summary)
+    print(summary)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,291 @@
+package com.vibecraft.pipeline.analysis.detector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A small temporal convolutional network over the beats of a song ({@link SequenceFeatures}): a
+ * per-beat projection, then residual blocks of dilated convolutions (kernel 3, dilations 1, 2, 4, …)
+ * that see about a minute either side, and a per-beat section-start logit. It was trained offline
+ * with PyTorch ({@code scripts/train_sequence_model.py}, multi-task: section start and section
+ * function) on pop909-train's varied renders; inference is plain Java. Its logit is blended with the
+ * {@link BoundaryModel}'s and the section starts are chosen by the same global dynamic programme
+ * over beats with a soft gap prior ({@link BoundaryModel#pick}), with this file's threshold and prior.
+ *
+ * <p>The text form: {@code features ...} (must match {@link SequenceFeatures#NAMES}), {@code mean},
+ * {@code std} (input standardisation), {@code input OUT IN w... b...}, {@code block DILATION C w... b...}
+ * (weights in PyTorch's [out][in][k] order), {@code head IN w... b}, {@code blend A B C}
+ * (logit = A·logit(p_trees) + B·net + C), {@code threshold}, {@code gapweight}, {@code gaps}.
+ * Immutable and thread-safe.
+ */
+public final class SequenceModel {
+
+    /** The model shipped in the jar. */
+    public static final String RESOURCE = "/com/vibecraft/pipeline/analysis/detector/sequence-model.txt";
+
+    /** Section functions the network learns beside the starts (training target only). */
+    static final List<String> FUNCTIONS = List.of("intro", "verse", "chorus", "bridge", "outro", "other");
+
+    private final float[] mean;
+    private final float[] std;
+    private final float[][] inW;
+    private final float[] inB;
+    private final List<Block> blocks;
+    private final float[] headW;
+    private final float headB;
+    private final double blendTrees;
+    private final double blendNet;
+    private final double blendBias;
+    private final double threshold;
+    private final double[] gapPrior;
+    private final double gapWeight;
+
+    /** One residual block: h + relu(conv_dilated(h)). */
+    record Block(int dilation, float[][][] w, float[] b) {
+    }
+
+    private SequenceModel(float[] mean, float[] std, float[][] inW, float[] inB, List<Block> blocks, float[] headW,
+                          float headB, double[] blend, double threshold, double[] gapPrior, double gapWeight) {
+        this.mean = mean;
+        this.std = std;
+        this.inW = inW;
+        this.inB = inB;
+        this.blocks = List.copyOf(blocks);
+        this.headW = headW;
+        this.headB = headB;
+        this.blendTrees = blend[0];
+        this.blendNet = blend[1];
+        this.blendBias = blend[2];
+        this.threshold = threshold;
+        this.gapPrior = gapPrior;
+        this.gapWeight = gapWeight;
+    }
+
+    /** Section function index of a reference label (unknown labels: "other"). */
+    static int function(String label) {
+        String l = label == null ? "" : label.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < FUNCTIONS.size() - 1; i++) {
+            if (l.startsWith(FUNCTIONS.get(i))) {
+                return i;
+            }
+        }
+        if (l.startsWith("pre") || l.startsWith("inst") || l.startsWith("solo")) {
+            return FUNCTIONS.indexOf("bridge");
+        }
+        return FUNCTIONS.size() - 1;
+    }
+
+    /** The model in the jar, or null when the jar has none. */
+    public static SequenceModel bundled() {
+        if (SequenceModel.class.getResource(RESOURCE) == null) {
+            return null;
+        }
+        return parse(ModelResources.text("sequence model", RESOURCE));
+    }
+
+    /** Reads the text form; without decode lines (a model fresh from training) blend = network alone. */
+    public static SequenceModel parse(String text) {
+        float[] mean = null;
+        float[] std = null;
+        float[][] inW = null;
+        float[] inB = null;
+        List<Block> blocks = new ArrayList<>();
+        float[] headW = null;
+        float headB = 0;
+        double[] blend = {0, 1, 0};
+        double threshold = 0.5;
+        double[] gaps = new double[0];
+        double gapWeight = 0;
+        int d = SequenceFeatures.NAMES.size();
+        boolean featuresOk = false;
+        for (String raw : text.split("\n")) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] t = line.split("\\s+");
+            switch (t[0]) {
+                case "features" -> {
+                    if (!Arrays.asList(t).subList(1, t.length).equals(SequenceFeatures.NAMES)) {
+                        throw new IllegalArgumentException("sequence model features differ from the detector's");
+                    }
+                    featuresOk = true;
+                }
+                case "mean" -> mean = floats(t, 1, d);
+                case "std" -> std = floats(t, 1, d);
+                case "input" -> {
+                    int out = Integer.parseInt(t[1]);
+                    int in = Integer.parseInt(t[2]);
+                    if (in != d) {
+                        throw new IllegalArgumentException("sequence model input width " + in + " is not " + d);
+                    }
+                    float[] v = floats(t, 3, out * in + out);
+                    inW = new float[out][in];
+                    for (int o = 0; o < out; o++) {
+                        System.arraycopy(v, o * in, inW[o], 0, in);
+                    }
+                    inB = Arrays.copyOfRange(v, out * in, out * in + out);
+                }
+                case "block" -> {
+                    int dil = Integer.parseInt(t[1]);
+                    int c = Integer.parseInt(t[2]);
+                    float[] v = floats(t, 3, c * c * 3 + c);
+                    float[][][] w = new float[c][c][3];
+                    int k = 0;
+                    for (int o = 0; o < c; o++) {
+                        for (int i = 0; i < c; i++) {
+                            for (int j = 0; j < 3; j++) {
+                                w[o][i][j] = v[k++];
+                            }
+                        }
+                    }
+                    blocks.add(new Block(dil, w, Arrays.copyOfRange(v, k, k + c)));
+                }
+                case "head" -> {
+                    int c = Integer.parseInt(t[1]);
+                    float[] v = floats(t, 2, c + 1);
+                    headW = Arrays.copyOf(v, c);
+                    headB = v[c];
+                }
+                case "blend" -> blend = new double[] {Double.parseDouble(t[1]), Double.parseDouble(t[2]),
+                        Double.parseDouble(t[3])};
+                case "threshold" -> threshold = Double.parseDouble(t[1]);
+                case "gapweight" -> gapWeight = Double.parseDouble(t[1]);
+                case "gaps" -> {
+                    gaps = new double[t.length - 1];
+                    for (int i = 1; i < t.length; i++) {
+                        gaps[i - 1] = Double.parseDouble(t[i]);
+                    }
+                }
+                default -> throw new IllegalArgumentException("bad sequence model line: " + t[0]);
+            }
+        }
+        if (!featuresOk || mean == null || std == null || inW == null || headW == null || headW.length != inW.length) {
+            throw new IllegalArgumentException("sequence model needs features, mean, std, input and head");
+        }
+        for (Block b : blocks) {
+            if (b.w.length != inW.length) {
+                throw new IllegalArgumentException("sequence model block width differs from the input's");
+            }
+        }
+        return new SequenceModel(mean, std, inW, inB, blocks, headW, headB, blend, threshold, gaps, gapWeight);
+    }
+
+    private static float[] floats(String[] t, int from, int count) {
+        if (t.length - from != count) {
+            throw new IllegalArgumentException("sequence model line '" + t[0] + "' has " + (t.length - from)
+                    + " values, expected " + count);
+        }
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = Float.parseFloat(t[from + i]);
+        }
+        return v;
+    }
+
+    /** The same network with another blend and decoding. */
+    SequenceModel withDecoding(double[] blend, double threshold, double[] gapPrior, double gapWeight) {
+        return new SequenceModel(mean, std, inW, inB, blocks, headW, headB, blend, threshold, gapPrior.clone(),
+                gapWeight);
+    }
+
+    /** The decode lines of the text form. */
+    String decodingText() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "blend %.3f %.3f %.3f%n", blendTrees, blendNet, blendBias));
+        b.append(String.format(Locale.ROOT, "threshold %.4f%n", threshold));
+        b.append(String.format(Locale.ROOT, "gapweight %.3f%n", gapWeight));
+        if (gapPrior.length > 0) {
+            b.append("gaps");
+            for (double v : gapPrior) {
+                b.append(String.format(Locale.ROOT, " %.2f", v));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** The network's section-start logit per beat. */
+    double[] logits(float[][] x) {
+        int n = x.length;
+        int c = inW.length;
+        int d = mean.length;
+        float[][] h = new float[n][c];
+        float[] z = new float[d];
+        for (int t = 0; t < n; t++) {
+            for (int i = 0; i < d; i++) {
+                z[i] = Math.max(-10f, Math.min(10f, (x[t][i] - mean[i]) / std[i]));
+            }
+            for (int o = 0; o < c; o++) {
+                float s = inB[o];
+                float[] w = inW[o];
+                for (int i = 0; i < d; i++) {
+                    s += w[i] * z[i];
+                }
+                h[t][o] = Math.max(0f, s);
+            }
+        }
+        float[][] next = new float[n][c];
+        for (Block blk : blocks) {
+            int dil = blk.dilation;
+            for (int t = 0; t < n; t++) {
+                for (int o = 0; o < c; o++) {
+                    float s = blk.b[o];
+                    float[][] wo = blk.w[o];
+                    for (int j = 0; j < 3; j++) {
+                        int src = t + (j - 1) * dil;
+                        if (src < 0 || src >= n) {
+                            continue;
+                        }
+                        float[] hs = h[src];
+                        for (int i = 0; i < c; i++) {
+                            s += wo[i][j] * hs[i];
+                        }
+                    }
+                    next[t][o] = h[t][o] + Math.max(0f, s);
+                }
+            }
+            float[][] swap = h;
+            h = next;
+            next = swap;
+        }
+        double[] out = new double[n];
+        for (int t = 0; t < n; t++) {
+            double s = headB;
+            for (int i = 0; i < c; i++) {
+                s += headW[i] * h[t][i];
+            }
+            out[t] = s;
+        }
+        return out;
+    }
+
+    /** Section-start probability per beat: the network's logit blended with the trees'. */
+    double[] probabilities(double[] treesP, float[][] x) {
+        return blend(treesP, logits(x), blendTrees, blendNet, blendBias);
+    }
+
+    static double[] blend(double[] treesP, double[] netLogit, double a, double b, double c) {
+        double[] p = new double[treesP.length];
+        for (int u = 0; u < p.length; u++) {
+            double q = Math.min(1 - 1e-9, Math.max(1e-9, treesP[u]));
+            p[u] = BoundaryModel.sigmoid(a * Math.log(q / (1 - q)) + b * netLogit[u] + c);
+        }
+        return p;
+    }
+
+    /** Section starts from {@link #probabilities}: the trees' decoder with this model's threshold and prior. */
+    List<Integer> pick(BoundaryModel trees, double[] p, double[] unitSec, double minSec, double durationSec) {
+        return trees.withThreshold(threshold).withGaps(gapPrior, gapWeight).pick(p, unitSec, minSec, durationSec);
+    }
+
+    public int weights() {
+        int w = inW.length * (inW[0].length + 1) + headW.length + 1;
+        for (Block b : blocks) {
+            w += b.w.length * b.w.length * 3 + b.b.length;
+        }
+        return w;
+    }
+}
