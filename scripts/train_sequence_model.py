@@ -7,9 +7,9 @@ A temporal convolutional network over the beats of each song: a per-beat project
 standardised inputs, residual blocks of dilated convolutions (kernel 3, dilations 1..32: about 250
 beats of context), and two heads: section start (the one used by the detector) and section function
 (intro/verse/chorus/bridge/outro/other, a second task that teaches the network what a part is).
-It trains one network per fold (the folds of the export: every rendering of a song in one fold) to
-write the out-of-fold logits (EXPORT_DIR/net-oof.f32, which `tune-sequence-model` uses to choose the
-blend with the boundary trees and the decoding), then one network on every song, written as text.
+It trains --ensemble networks (different seeds, logits averaged) per fold (the folds of the export:
+every rendering of a song in one fold) to write the out-of-fold logits (EXPORT_DIR/net-oof.f32, which `tune-sequence-model` uses to choose the
+blend with the boundary trees and the decoding), then as many on every song, written as text.
 
 Deterministic: one CPU thread, fixed seeds, songs in file order; the same export gives the same
 file byte for byte with the same torch version. Needs Debian's python3-torch (run with /usr/bin/python3).
@@ -118,19 +118,20 @@ def fmt(a):
     return " ".join("%.6g" % v for v in np.asarray(a, dtype=np.float64).ravel())
 
 
-def write(net, meta, mean, std, args, out, summary):
+def write(nets, meta, mean, std, args, out, summary):
     c = args.channels
     lines = ["# vibecraft sequence model: a temporal convolutional network over the beats (SequenceModel.java)",
-             "# trained by: scripts/train-sequence-model.sh (train_sequence_model.py --epochs %d --channels %d --seed %d)"
-             % (args.epochs, c, args.seed),
+             "# trained by: scripts/train-sequence-model.sh (train_sequence_model.py --epochs %d --channels %d --seed %d"
+             " --ensemble %d)" % (args.epochs, c, args.seed, args.ensemble),
              "# " + summary,
              meta["data"],
              "features " + " ".join(meta["features"]),
-             "mean " + fmt(mean), "std " + fmt(std),
-             "input %d %d %s %s" % (c, len(mean), fmt(net.inp.weight.detach()[:, :, 0]), fmt(net.inp.bias.detach()))]
-    for k, b in zip(DILATIONS, net.blocks):
-        lines.append("block %d %d %s %s" % (k, c, fmt(b.weight.detach()), fmt(b.bias.detach())))
-    lines.append("head %d %s %s" % (c, fmt(net.head.weight.detach()[0, :, 0]), fmt(net.head.bias.detach())))
+             "mean " + fmt(mean), "std " + fmt(std)]
+    for net in nets:
+        lines.append("input %d %d %s %s" % (c, len(mean), fmt(net.inp.weight.detach()[:, :, 0]), fmt(net.inp.bias.detach())))
+        for k, b in zip(DILATIONS, net.blocks):
+            lines.append("block %d %d %s %s" % (k, c, fmt(b.weight.detach()), fmt(b.bias.detach())))
+        lines.append("head %d %s %s" % (c, fmt(net.head.weight.detach()[0, :, 0]), fmt(net.head.bias.detach())))
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -146,6 +147,7 @@ def main():
     ap.add_argument("--pos-weight", type=float, default=4.0)
     ap.add_argument("--function-weight", type=float, default=0.3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--ensemble", type=int, default=3, help="networks from different seeds, logits averaged")
     ap.add_argument("--no-cv", action="store_true", help="skip the per-fold networks (no net-oof.f32)")
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -165,17 +167,18 @@ def main():
         for fold in range(meta["folds"]):
             tr = [i for i in everyone if songs[i]["fold"] != fold]
             print(f"fold {fold + 1}/{meta['folds']}: {len(tr)} songs", file=sys.stderr, flush=True)
-            net = train(tr, songs, xs, d, args, args.seed + 1 + fold)
+            nets = [train(tr, songs, xs, d, args, args.seed + 100 * (fold + 1) + e) for e in range(args.ensemble)]
             for i in everyone:
                 if songs[i]["fold"] == fold:
-                    oof[songs[i]["offset"]:songs[i]["offset"] + songs[i]["n"]] = predict(net, xs[i])
+                    oof[songs[i]["offset"]:songs[i]["offset"] + songs[i]["n"]] = \
+                        np.mean([predict(net, xs[i]) for net in nets], axis=0)
         oof.astype("<f4").tofile(os.path.join(args.export, "net-oof.f32"))
     print(f"all {len(songs)} songs", file=sys.stderr, flush=True)
-    net = train(everyone, songs, xs, d, args, args.seed)
-    weights = sum(p.numel() for n, p in net.named_parameters() if not n.startswith("fn."))
-    summary = "%d songs, %d beats, %d weights used at run time, %.0f s of training" % (
-        len(songs), x.shape[0], weights, time.time() - t0)
-    write(net, meta, mean, std, args, args.out, summary)
+    nets = [train(everyone, songs, xs, d, args, args.seed + e) for e in range(args.ensemble)]
+    weights = sum(p.numel() for n, p in nets[0].named_parameters() if not n.startswith("fn."))
+    summary = "%d songs, %d beats, %d networks of %d weights used at run time, %.0f s of training" % (
+        len(songs), x.shape[0], len(nets), weights, time.time() - t0)
+    write(nets, meta, mean, std, args, args.out, summary)
     print(summary)
 
 

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Per-beat inputs of the {@link SequenceModel}: the {@link BoundaryFeatures} (without the constant),
- * what the beat sounds like (chroma, timbre, loudness against the song), how like it the beats one
+ * what the beat sounds like (chroma, timbre, its onset and bass-onset strength, loudness against the song), how like it the beats one
  * and two phrases away are (self-similarity lag features), how often it recurs, and its place in
  * the bar. The network sees them over about a minute either side, so it can learn what a listener
  * hears as a section change from the context instead of from hand-made contrasts alone.
@@ -27,6 +27,9 @@ final class SequenceFeatures {
         }
         for (int c = 0; c < 12; c++) {
             n.add("timbre" + c);
+        }
+        for (int k = 0; k < StructureSegmenter.RHYTHM_DIMS; k++) {
+            n.add("rhythm" + k);
         }
         n.add("energy");
         n.add("repCount");
@@ -68,6 +71,9 @@ final class SequenceFeatures {
             }
             for (int k = 0; k < 12; k++) {
                 r[c++] = x.timbre[u][k];
+            }
+            for (int k = 0; k < StructureSegmenter.RHYTHM_DIMS; k++) {
+                r[c++] = x.rhythm[u] == null ? 0f : (float) x.rhythm[u][k];
             }
             r[c++] = (float) ((x.energyDb[u] - me) / 10.0);
             r[c++] = (float) (x.repCount[u] / mr);

@@ -15,8 +15,9 @@ import java.util.Locale;
  * over beats with a soft gap prior ({@link BoundaryModel#pick}), with this file's threshold and prior.
  *
  * <p>The text form: {@code features ...} (must match {@link SequenceFeatures#NAMES}), {@code mean},
- * {@code std} (input standardisation), {@code input OUT IN w... b...}, {@code block DILATION C w... b...}
- * (weights in PyTorch's [out][in][k] order), {@code head IN w... b}, {@code blend A B C}
+ * {@code std} (input standardisation), then per network of the ensemble (trained from different
+ * seeds; their logits are averaged) {@code input OUT IN w... b...}, {@code block DILATION C w... b...}
+ * (weights in PyTorch's [out][in][k] order) and {@code head IN w... b}; then {@code blend A B C}
  * (logit = A·logit(p_trees) + B·net + C), {@code threshold}, {@code gapweight}, {@code gaps}.
  * Immutable and thread-safe.
  */
@@ -30,11 +31,8 @@ public final class SequenceModel {
 
     private final float[] mean;
     private final float[] std;
-    private final float[][] inW;
-    private final float[] inB;
-    private final List<Block> blocks;
-    private final float[] headW;
-    private final float headB;
+    /** Networks trained from different seeds; their logits are averaged (an ensemble). */
+    private final List<Network> networks;
     private final double blendTrees;
     private final double blendNet;
     private final double blendBias;
@@ -46,15 +44,15 @@ public final class SequenceModel {
     record Block(int dilation, float[][][] w, float[] b) {
     }
 
-    private SequenceModel(float[] mean, float[] std, float[][] inW, float[] inB, List<Block> blocks, float[] headW,
-                          float headB, double[] blend, double threshold, double[] gapPrior, double gapWeight) {
+    /** One network: input projection, residual blocks, start head. */
+    record Network(float[][] inW, float[] inB, List<Block> blocks, float[] headW, float headB) {
+    }
+
+    private SequenceModel(float[] mean, float[] std, List<Network> networks, double[] blend, double threshold,
+                          double[] gapPrior, double gapWeight) {
         this.mean = mean;
         this.std = std;
-        this.inW = inW;
-        this.inB = inB;
-        this.blocks = List.copyOf(blocks);
-        this.headW = headW;
-        this.headB = headB;
+        this.networks = List.copyOf(networks);
         this.blendTrees = blend[0];
         this.blendNet = blend[1];
         this.blendBias = blend[2];
@@ -89,6 +87,7 @@ public final class SequenceModel {
     public static SequenceModel parse(String text) {
         float[] mean = null;
         float[] std = null;
+        List<Network> networks = new ArrayList<>();
         float[][] inW = null;
         float[] inB = null;
         List<Block> blocks = new ArrayList<>();
@@ -148,6 +147,11 @@ public final class SequenceModel {
                     float[] v = floats(t, 2, c + 1);
                     headW = Arrays.copyOf(v, c);
                     headB = v[c];
+                    // the head ends a network
+                    networks.add(network(inW, inB, blocks, headW, headB));
+                    inW = null;
+                    inB = null;
+                    blocks = new ArrayList<>();
                 }
                 case "blend" -> blend = new double[] {Double.parseDouble(t[1]), Double.parseDouble(t[2]),
                         Double.parseDouble(t[3])};
@@ -162,15 +166,22 @@ public final class SequenceModel {
                 default -> throw new IllegalArgumentException("bad sequence model line: " + t[0]);
             }
         }
-        if (!featuresOk || mean == null || std == null || inW == null || headW == null || headW.length != inW.length) {
-            throw new IllegalArgumentException("sequence model needs features, mean, std, input and head");
+        if (!featuresOk || mean == null || std == null || networks.isEmpty() || inW != null || !blocks.isEmpty()) {
+            throw new IllegalArgumentException("sequence model needs features, mean, std and networks (input, blocks, head)");
+        }
+        return new SequenceModel(mean, std, networks, blend, threshold, gaps, gapWeight);
+    }
+
+    private static Network network(float[][] inW, float[] inB, List<Block> blocks, float[] headW, float headB) {
+        if (inW == null || headW.length != inW.length) {
+            throw new IllegalArgumentException("sequence model head without an input of its width");
         }
         for (Block b : blocks) {
             if (b.w.length != inW.length) {
                 throw new IllegalArgumentException("sequence model block width differs from the input's");
             }
         }
-        return new SequenceModel(mean, std, inW, inB, blocks, headW, headB, blend, threshold, gaps, gapWeight);
+        return new Network(inW, inB, blocks, headW, headB);
     }
 
     private static float[] floats(String[] t, int from, int count) {
@@ -187,8 +198,7 @@ public final class SequenceModel {
 
     /** The same network with another blend and decoding. */
     SequenceModel withDecoding(double[] blend, double threshold, double[] gapPrior, double gapWeight) {
-        return new SequenceModel(mean, std, inW, inB, blocks, headW, headB, blend, threshold, gapPrior.clone(),
-                gapWeight);
+        return new SequenceModel(mean, std, networks, blend, threshold, gapPrior.clone(), gapWeight);
     }
 
     /** The decode lines of the text form. */
@@ -207,28 +217,46 @@ public final class SequenceModel {
         return b.toString();
     }
 
-    /** The network's section-start logit per beat. */
+    /** The networks' mean section-start logit per beat. */
     double[] logits(float[][] x) {
         int n = x.length;
-        int c = inW.length;
         int d = mean.length;
-        float[][] h = new float[n][c];
-        float[] z = new float[d];
+        float[][] z = new float[n][d];
         for (int t = 0; t < n; t++) {
             for (int i = 0; i < d; i++) {
-                z[i] = Math.max(-10f, Math.min(10f, (x[t][i] - mean[i]) / std[i]));
+                z[t][i] = Math.max(-10f, Math.min(10f, (x[t][i] - mean[i]) / std[i]));
             }
+        }
+        double[] out = new double[n];
+        for (Network net : networks) {
+            double[] l = logits(net, z);
+            for (int t = 0; t < n; t++) {
+                out[t] += l[t] / networks.size();
+            }
+        }
+        return out;
+    }
+
+    private static double[] logits(Network net, float[][] z) {
+        int n = z.length;
+        int d = z.length == 0 ? 0 : z[0].length;
+        float[][] inW = net.inW;
+        float[] inB = net.inB;
+        int c = inW.length;
+        float[][] h = new float[n][c];
+        for (int t = 0; t < n; t++) {
+            float[] zt = z[t];
             for (int o = 0; o < c; o++) {
                 float s = inB[o];
                 float[] w = inW[o];
                 for (int i = 0; i < d; i++) {
-                    s += w[i] * z[i];
+                    s += w[i] * zt[i];
                 }
                 h[t][o] = Math.max(0f, s);
             }
         }
         float[][] next = new float[n][c];
-        for (Block blk : blocks) {
+        for (Block blk : net.blocks) {
             int dil = blk.dilation;
             for (int t = 0; t < n; t++) {
                 for (int o = 0; o < c; o++) {
@@ -253,9 +281,9 @@ public final class SequenceModel {
         }
         double[] out = new double[n];
         for (int t = 0; t < n; t++) {
-            double s = headB;
+            double s = net.headB;
             for (int i = 0; i < c; i++) {
-                s += headW[i] * h[t][i];
+                s += net.headW[i] * h[t][i];
             }
             out[t] = s;
         }
@@ -281,11 +309,18 @@ public final class SequenceModel {
         return trees.withThreshold(threshold).withGaps(gapPrior, gapWeight).pick(p, unitSec, minSec, durationSec);
     }
 
+    /** Weights of one network (every network of the ensemble has as many). */
     public int weights() {
-        int w = inW.length * (inW[0].length + 1) + headW.length + 1;
-        for (Block b : blocks) {
+        Network net = networks.get(0);
+        int w = net.inW.length * (net.inW[0].length + 1) + net.headW.length + 1;
+        for (Block b : net.blocks) {
             w += b.w.length * b.w.length * 3 + b.b.length;
         }
         return w;
+    }
+
+    /** Networks in the ensemble. */
+    public int networks() {
+        return networks.size();
     }
 }

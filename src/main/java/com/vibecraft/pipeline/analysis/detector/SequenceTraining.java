@@ -53,7 +53,7 @@ public final class SequenceTraining {
             }
             Tuned bestHere = null;
             for (double w : BoundaryTraining.GAP_WEIGHTS) {
-                for (int k = 2; k <= 70; k += 2) {
+                for (int k = 2; k <= 90; k += 2) {
                     BoundaryModel c = decoder.withGaps(prior, w).withThreshold(0.01 * k);
                     double[] hr = BoundaryTraining.evaluate(asSongs, probs, c, minSec);
                     if (bestHere == null || BoundaryTraining.W05 * hr[0] + hr[1]

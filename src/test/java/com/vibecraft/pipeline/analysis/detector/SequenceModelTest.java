@@ -58,6 +58,19 @@ class SequenceModelTest {
     }
 
     @Test
+    void anEnsembleAveragesTheLogitsOfItsNetworks() {
+        double[] in = new double[D + 1];
+        in[0] = 1;
+        String one = SequenceModelTexts.text(1, new int[0], in, new double[0][], new double[] {2, 0});
+        String two = one + SequenceModelTexts.network(1, new int[0], in, new double[0][], new double[] {0, 1});
+        float[][] x = new float[1][D];
+        x[0][0] = 3;
+        assertArrayEquals(new double[] {6}, SequenceModel.parse(one).logits(x), 1e-6);
+        assertArrayEquals(new double[] {(6 + 1) / 2.0}, SequenceModel.parse(two).logits(x), 1e-6);
+        assertEquals(2, SequenceModel.parse(two).networks());
+    }
+
+    @Test
     void inputsAreStandardisedAndClipped() {
         String text = SequenceModelTexts.text(1, new int[0], unit(D + 1, 0), new double[0][], new double[] {1, 0})
                 .replaceFirst("\nmean 0", "\nmean 2").replaceFirst("\nstd 1", "\nstd 0.5");

@@ -22,6 +22,13 @@ public final class SequenceModelTexts {
         int d = inputs();
         StringBuilder b = new StringBuilder("# test network\nfeatures ").append(String.join(" ", SequenceFeatures.NAMES));
         b.append("\nmean").append(" 0".repeat(d)).append("\nstd").append(" 1".repeat(d)).append('\n');
+        return b + network(c, dilations, inW, blockW, head);
+    }
+
+    /** The lines of one more network of an ensemble (input, blocks, head). */
+    public static String network(int c, int[] dilations, double[] inW, double[][] blockW, double[] head) {
+        int d = inputs();
+        StringBuilder b = new StringBuilder();
         b.append("input ").append(c).append(' ').append(d).append(join(inW)).append('\n');
         for (int k = 0; k < dilations.length; k++) {
             b.append("block ").append(dilations[k]).append(' ').append(c).append(join(blockW[k])).append('\n');
