@@ -176,10 +176,10 @@ def main():
     print(f"all {len(songs)} songs", file=sys.stderr, flush=True)
     nets = [train(everyone, songs, xs, d, args, args.seed + e) for e in range(args.ensemble)]
     weights = sum(p.numel() for n, p in nets[0].named_parameters() if not n.startswith("fn."))
-    summary = "%d songs, %d beats, %d networks of %d weights used at run time, %.0f s of training" % (
-        len(songs), x.shape[0], len(nets), weights, time.time() - t0)
+    summary = "%d songs, %d beats, %d networks of %d weights used at run time" % (
+        len(songs), x.shape[0], len(nets), weights)
     write(nets, meta, mean, std, args, args.out, summary)
-    print(summary)
+    print(summary + ", %.0f s of training" % (time.time() - t0))
 
 
 if __name__ == "__main__":
