@@ -8,17 +8,17 @@
 #      then one on every song, written as text;
 #   3. java -jar target/vibecraft-pipeline.jar tune-sequence-model: the blend with the trees and the
 #      decoding, chosen on the out-of-fold predictions.
-# Default model file: src/main/resources/com/vibecraft/pipeline/analysis/detector/sequence-model.txt.
+# Default model file: WORK/sequence-model.txt (the jar ships none: measure it with bench --sequence-model FILE).
 # Songs of pop909-dev are refused (see train-boundaries). Deterministic: the same audio gives the
 # same file with the same Debian python3-torch. Needs python3-torch (apt-get install python3-torch).
 #
-# The shipped model: scripts/render-training.sh ../shared/corpus/pop909-train /tmp/pop909-train-varied --seed 1
-#                    scripts/train-sequence-model.sh ../shared/corpus/pop909-train /tmp/pop909-train-varied
+# As measured in README: scripts/render-training.sh ../shared/corpus/pop909-train /tmp/pop909-train-varied --seed 1
+#                       scripts/train-sequence-model.sh ../shared/corpus/pop909-train /tmp/pop909-train-varied -- --epochs 12
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 JAR=$ROOT/target/vibecraft-pipeline.jar
-OUT=$ROOT/src/main/resources/com/vibecraft/pipeline/analysis/detector/sequence-model.txt
+OUT=
 WORK=$(mktemp -d /tmp/sequence-model.XXXXXX)
 ARGS=()
 EXTRA=()
@@ -30,6 +30,7 @@ while [ $# -gt 0 ]; do
     *) ARGS+=("$1"); shift ;;
   esac
 done
+OUT=${OUT:-$WORK/sequence-model.txt}
 [ ${#ARGS[@]} -ge 2 ] || { sed -n '2,2p' "$0" | sed 's/^# //' >&2; exit 2; }
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B package -DskipTests)
 /usr/bin/python3 -c 'import torch' 2>/dev/null || {

@@ -39,12 +39,12 @@ public final class Cli {
               serve                      start the service (the default when no command is given)
               analyze <audio-file>       print the analysis JSON of one file (no server, no database)
               bench <dir> [--out DIR] [--reference INDEX_JSON] [--boundary-model on|off|FILE]
-                    [--sequence-model on|off|FILE] [--section-types on|off|FILE]
+                    [--sequence-model FILE] [--section-types on|off|FILE]
                                          analyse every audio file in a folder; print timings; with
                                          --out write <name>.json per song; with --reference (a corpus
                                          index.json with songs[].id and bpm) compare each BPM;
                                          --boundary-model overrides vibecraft.detector.boundary-model,
-                                         --sequence-model vibecraft.detector.sequence-model,
+                                         --sequence-model blends a trained sequence network in,
                                          --section-types vibecraft.detector.section-type-model
               compose <clips-dir-or-song-json> <audio> --out video.mp4 [--size 1280x720] [--fps 24] [--vertical]
                                          compose a music video: the clips (a song's clips JSON as
@@ -101,9 +101,8 @@ public final class Cli {
         }
 
         /**
-         * @param sequenceModel {@code on}, {@code off}, a model file, or null for the
-         *                      {@code vibecraft.detector.sequence-model} setting (used only with a
-         *                      boundary model)
+         * @param sequenceModel a sequence network file to blend with the boundary model's trees
+         *                      ({@code train-sequence-model.sh}; none is shipped), or null / {@code off}
          */
         static Analysis fromSettings(String boundaryModel, String sectionTypes, String sequenceModel) throws Exception {
             try (CamelContext ctx = new DefaultCamelContext()) {
@@ -113,10 +112,10 @@ public final class Cli {
                 float maxRate = Float.parseFloat(ctx.resolvePropertyPlaceholders(
                         "{{vibecraft.analysis.max-sample-rate}}").trim());
                 BoundaryModel model = choose(boundaryModel, ctx, "vibecraft.detector.boundary-model",
-                        BoundaryModel::treesOnly, BoundaryModel::parse);
-                SequenceModel network = choose(sequenceModel, ctx, "vibecraft.detector.sequence-model",
-                        SequenceModel::bundled, SequenceModel::parse);
-                model = model == null ? null : model.withSequence(network);
+                        BoundaryModel::bundled, BoundaryModel::parse);
+                if (model != null && sequenceModel != null && !"off".equalsIgnoreCase(sequenceModel)) {
+                    model = model.withSequence(SequenceModel.parse(Files.readString(Path.of(sequenceModel))));
+                }
                 SectionTypeModel typeModel = choose(sectionTypes, ctx, "vibecraft.detector.section-type-model",
                         SectionTypeModel::bundled, SectionTypeModel::parse);
                 return new Analysis(new AudioDecoder(maxRate), new LocalStructureDetector(minSection, model),

@@ -175,11 +175,9 @@ public class PipelineConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public LocalStructureDetector localStructureDetector(
             @PropertyInject("vibecraft.detector.min-section-sec") double minSectionSec,
-            @PropertyInject(value = "vibecraft.detector.boundary-model", defaultValue = "true") boolean boundaryModel,
-            @PropertyInject(value = "vibecraft.detector.sequence-model", defaultValue = "true") boolean sequenceModel) {
+            @PropertyInject(value = "vibecraft.detector.boundary-model", defaultValue = "true") boolean boundaryModel) {
         Settings.positive("vibecraft.detector.min-section-sec", minSectionSec);
-        BoundaryModel model = sequenceModel ? BoundaryModel.bundled() : BoundaryModel.treesOnly();
-        return new LocalStructureDetector(minSectionSec, boundaryModel ? model : null);
+        return new LocalStructureDetector(minSectionSec, boundaryModel ? BoundaryModel.bundled() : null);
     }
 
     @BindToRegistry(lazy = true)

@@ -64,13 +64,8 @@ public final class BoundaryModel {
         this.gapWeight = gapPrior.length == 0 ? 0.0 : gapWeight;
     }
 
-    /** The model in the jar, with the sequence network in the jar when it has one. */
+    /** The model in the jar (the trees; no sequence network is shipped, see README "Benchmark"). */
     public static BoundaryModel bundled() {
-        return treesOnly().withSequence(SequenceModel.bundled());
-    }
-
-    /** The trees in the jar without the sequence network. */
-    public static BoundaryModel treesOnly() {
         return parse(ModelResources.text("boundary model", RESOURCE));
     }
 

@@ -23,9 +23,6 @@ import java.util.Locale;
  */
 public final class SequenceModel {
 
-    /** The model shipped in the jar. */
-    public static final String RESOURCE = "/com/vibecraft/pipeline/analysis/detector/sequence-model.txt";
-
     /** Section functions the network learns beside the starts (training target only). */
     static final List<String> FUNCTIONS = List.of("intro", "verse", "chorus", "bridge", "outro", "other");
 
@@ -73,14 +70,6 @@ public final class SequenceModel {
             return FUNCTIONS.indexOf("bridge");
         }
         return FUNCTIONS.size() - 1;
-    }
-
-    /** The model in the jar, or null when the jar has none. */
-    public static SequenceModel bundled() {
-        if (SequenceModel.class.getResource(RESOURCE) == null) {
-            return null;
-        }
-        return parse(ModelResources.text("sequence model", RESOURCE));
     }
 
     /** Reads the text form; without decode lines (a model fresh from training) blend = network alone. */

@@ -11,7 +11,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,21 +115,44 @@ class SequenceModelTest {
         assertEquals(m.decodingText(), SequenceModel.parse(text).decodingText());
     }
 
-    @Test
-    void theShippedNetworkLoadsAndIsSmall() {
-        SequenceModel m = SequenceModel.bundled();
-        assertNotNull(m, "the jar ships a sequence model");
-        assertTrue(m.weights() >= 5_000 && m.weights() <= 500_000, m.weights() + " weights");
-        BoundaryModel both = BoundaryModel.bundled();
-        assertNotNull(both.sequence());
-        assertSame(null, BoundaryModel.treesOnly().sequence());
+    /** A network that says "a section starts here" exactly where its one input feature is 1. */
+    private static SequenceModel following(String feature, double bias) {
+        double[] in = new double[D + 1];
+        in[SequenceFeatures.NAMES.indexOf(feature)] = 1;
+        return SequenceModel.parse(SequenceModelTexts.text(1, new int[0], in, new double[0][], new double[] {12, bias})
+                + "blend 0 1 0\nthreshold 0.5\ngapweight 0\n");
+    }
+
+    private static StructureSegmenter.Units units(float[] samples) {
+        SpectralFeatures f = SpectralFeatures.compute(samples, 22050, v -> { });
+        return StructureSegmenter.analyse(f, BeatTracker.track(f.onset, f.frameRate).frames(), samples.length / 22050.0);
     }
 
     @Test
-    void theDetectorWithTheNetworkFindsTheTextbookChanges() {
-        // A B A B of 15 s parts: every boundary heard at once, with and without the network
+    void sectionStartsAreTheNetworksWhenItIsBlendedIn() {
+        StructureSegmenter.Units x = units(TestAudio.abab(22050, 3));
+        double duration = 60;
+        BoundaryModel trees = BoundaryModel.bundled();
+        List<Integer> classic = StructureSegmenter.classicBoundaries(x, 8.0);
+        assertTrue(classic.size() >= 2, classic.toString());
+        assertEquals(classic, trees.withSequence(following("classic", -6)).sectionStarts(x, 8.0, duration),
+                "a network following the novelty peak picking gives its boundaries");
+        assertEquals(List.of(), trees.withSequence(following("classic", -30)).sectionStarts(x, 8.0, duration),
+                "a network that never says yes gives none");
+        List<Integer> alone = trees.sectionStarts(x, 8.0, duration);
+        assertEquals(alone, trees.pick(trees.score(BoundaryFeatures.compute(x, 8.0)), x.unitSec, 8.0, duration));
+        SequenceModel treesOnly = following("classic", -30).withDecoding(new double[] {1, 0, 0}, trees.threshold(),
+                trees.gapPrior(), trees.gapWeight());
+        assertEquals(alone, trees.withSequence(treesOnly).sectionStarts(x, 8.0, duration),
+                "blend weight 0 for the network is the trees alone");
+    }
+
+    @Test
+    void theDetectorWithANetworkFindsTheTextbookChanges() {
+        // A B A B of 15 s parts: every boundary heard at once, with the trees alone and blended with a network
         DecodedAudio audio = new DecodedAudio(TestAudio.abab(22050, 7), 22050, AudioKind.WAV);
-        for (BoundaryModel model : List.of(BoundaryModel.bundled(), BoundaryModel.treesOnly())) {
+        for (BoundaryModel model : List.of(BoundaryModel.bundled(),
+                BoundaryModel.bundled().withSequence(following("classic", -6)))) {
             List<RawSegment> s = new LocalStructureDetector(8.0, model).detect(audio).segments();
             assertEquals(4, s.size(), s.toString());
             for (int i = 1; i < 4; i++) {
@@ -139,5 +161,6 @@ class SequenceModelTest {
             assertEquals(s.get(0).label(), s.get(2).label());
             assertEquals(s.get(1).label(), s.get(3).label());
         }
+        assertSame(null, BoundaryModel.bundled().sequence(), "no network is shipped");
     }
 }
