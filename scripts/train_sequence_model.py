@@ -4,7 +4,7 @@
 train_sequence_model.py EXPORT_DIR --out MODEL_FILE [--epochs N] [--channels C] [--seed S]
 
 A temporal convolutional network over the beats of each song: a per-beat projection of the
-standardised inputs, residual blocks of dilated convolutions (kernel 3, dilations 1..32: about 250
+standardised inputs, residual blocks of dilated convolutions (kernel 3, dilations 1..32: 63
 beats of context), and two heads: section start (the one used by the detector) and section function
 (intro/verse/chorus/bridge/outro/other, a second task that teaches the network what a part is).
 It trains --ensemble networks (different seeds, logits averaged) per fold (the folds of the export:

@@ -7,7 +7,7 @@ import java.util.List;
  * Per-beat inputs of the {@link SequenceModel}: the {@link BoundaryFeatures} (without the constant),
  * what the beat sounds like (chroma, timbre, its onset and bass-onset strength, loudness against the song), how like it the beats one
  * and two phrases away are (self-similarity lag features), how often it recurs, and its place in
- * the bar. The network sees them over about a minute either side, so it can learn what a listener
+ * the bar. The network sees them over 63 beats either side, so it can learn what a listener
  * hears as a section change from the context instead of from hand-made contrasts alone.
  */
 final class SequenceFeatures {

@@ -8,11 +8,13 @@ import java.util.Locale;
 /**
  * A small temporal convolutional network over the beats of a song ({@link SequenceFeatures}): a
  * per-beat projection, then residual blocks of dilated convolutions (kernel 3, dilations 1, 2, 4, …)
- * that see about a minute either side, and a per-beat section-start logit. It was trained offline
+ * that see 63 beats either side, and a per-beat section-start logit. It is trained offline
  * with PyTorch ({@code scripts/train_sequence_model.py}, multi-task: section start and section
  * function) on pop909-train's varied renders; inference is plain Java. Its logit is blended with the
  * {@link BoundaryModel}'s and the section starts are chosen by the same global dynamic programme
  * over beats with a soft gap prior ({@link BoundaryModel#pick}), with this file's threshold and prior.
+ * None is shipped: trained on the band renders it beats the trees only on them (README "Benchmark");
+ * {@code bench --sequence-model FILE} blends one in.
  *
  * <p>The text form: {@code features ...} (must match {@link SequenceFeatures#NAMES}), {@code mean},
  * {@code std} (input standardisation), then per network of the ensemble (trained from different
