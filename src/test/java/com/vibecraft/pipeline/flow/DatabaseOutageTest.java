@@ -128,8 +128,9 @@ class DatabaseOutageTest {
     void databaseGoneMidRunThenBack() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
+            // 20 s (A, then B): still several clips each; the outage begins while they are analysed
             Http.Response r = Http.upload(TestEnvironment.baseUrl(), "song-" + i + ".wav",
-                    TestAudio.wav(TestAudio.abab(22050, 77 + i), 22050));
+                    TestAudio.wav(java.util.Arrays.copyOf(TestAudio.abab(22050, 77 + i), 22050 * 20), 22050));
             assertEquals(201, r.status(), r.body());
             ids.add(r.json().path("id").asText());
         }
