@@ -79,18 +79,29 @@ class CrashRecoveryIT {
         startRedis();
         String base = "http://127.0.0.1:" + port;
 
-        // 1. eight uploads, one right after the other (the songs are made first), then SIGKILL while the
-        //    analyses run
+        // 1. eight uploads at once (the songs are made first), then SIGKILL while the analyses run: one
+        //    at a time, they cannot all have ended when the last upload is answered
         List<byte[]> songs = new ArrayList<>();
         for (int i = 0; i < SONGS; i++) {
             songs.add(TestAudio.wav(song(i), 22050));
         }
         startService();
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < SONGS; i++) {
-            Http.Response r = Http.upload(base, "crash-" + i + ".wav", songs.get(i));
-            assertEquals(201, r.status(), r.body());
-            ids.add(r.json().path("id").asText());
+        java.util.concurrent.ExecutorService uploads = java.util.concurrent.Executors.newFixedThreadPool(SONGS);
+        try {
+            List<java.util.concurrent.Future<Http.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < SONGS; i++) {
+                String name = "crash-" + i + ".wav";
+                byte[] wav = songs.get(i);
+                answers.add(uploads.submit(() -> Http.upload(base, name, wav)));
+            }
+            for (java.util.concurrent.Future<Http.Response> answer : answers) {
+                Http.Response r = answer.get(120, TimeUnit.SECONDS);
+                assertEquals(201, r.status(), r.body());
+                ids.add(r.json().path("id").asText());
+            }
+        } finally {
+            uploads.shutdown();
         }
         long notAnalysed = statuses(base).values().stream().filter(s -> !s.equals("analyzed")).count();
         kill();

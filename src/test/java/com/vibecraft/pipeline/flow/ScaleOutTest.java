@@ -13,6 +13,7 @@ import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipResult;
 import com.vibecraft.pipeline.clips.ClipStatus;
 import com.vibecraft.pipeline.storage.Jdbc;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -389,13 +390,6 @@ class ScaleOutTest {
     }
 
     private static void awaitTrue(Duration timeout, Callable<Boolean> condition, String what) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.call()) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        assertFalse(true, "timed out waiting for: " + what);
+        Await.until(timeout, 250, condition, () -> what);
     }
 }

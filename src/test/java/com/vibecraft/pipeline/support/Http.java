@@ -164,26 +164,10 @@ public final class Http {
 
     /** Polls GET /songs/{id} until its status is one of {@code statuses} or the time runs out. */
     public static JsonNode awaitSong(String baseUrl, String id, Duration timeout, String... statuses) {
-        long end = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < end) {
+        java.util.Set<String> wanted = java.util.Set.of(statuses);
+        return Await.value(timeout, 100, () -> {
             Response r = get(baseUrl + "/api/v1/songs/" + id);
-            if (r.status() == 200) {
-                last = r.json();
-                for (String s : statuses) {
-                    if (s.equals(last.path("status").asText())) {
-                        return last;
-                    }
-                }
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("Song " + id + " did not reach " + String.join("|", statuses) + " in " + timeout
-                + "; last seen: " + last);
+            return r.status() == 200 ? r.json() : null;
+        }, song -> wanted.contains(song.path("status").asText()), "song " + id + " " + String.join("|", statuses));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.PrometheusText;
 import com.vibecraft.pipeline.support.TestAudio;
@@ -57,20 +58,11 @@ class VideoFlowTest {
         return base() + "/api/v1/songs/" + songId;
     }
 
-    static JsonNode awaitVideo(Duration timeout, Predicate<JsonNode> done) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < end) {
+    static JsonNode awaitVideo(Duration timeout, Predicate<JsonNode> done) {
+        return Await.value(timeout, 100, () -> {
             Http.Response r = Http.get(songUrl() + "/video/status");
-            if (r.status() == 200) {
-                last = r.json();
-                if (done.test(last)) {
-                    return last;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the video of " + songId + " did not get there in " + timeout + "; last: " + last);
+            return r.status() == 200 ? r.json() : null;
+        }, done, "the video of " + songId);
     }
 
     static Predicate<JsonNode> status(String status) {
