@@ -8,12 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.StoppableRedis;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,9 +31,6 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
-import redis.embedded.core.RedisServerBuilder;
 
 /**
  * With the built-in worker off, jobs wait on the stream; a Redis the test stops during planning
@@ -47,20 +43,15 @@ import redis.embedded.core.RedisServerBuilder;
 class ClipQueueFaultsTest {
 
     static final int RATE = 22050;
-    static int redisPort;
-    static Path redisDir;
-    static RedisServer redisServer;
+    static StoppableRedis redis;
     static JedisPooled jedis;
 
     @BeforeAll
     static void environment() throws Exception {
-        redisPort = TestEnvironment.freePort();
-        redisDir = Files.createTempDirectory("vibecraft-outage-redis-");
-        TestEnvironment.deleteOnExit(redisDir);
-        startRedis();
-        jedis = new JedisPooled(URI.create("redis://127.0.0.1:" + redisPort));
+        redis = StoppableRedis.start();
+        jedis = new JedisPooled(URI.create(redis.url()));
         Map<String, String> props = new HashMap<>();
-        props.put("vibecraft.redis.url", "redis://127.0.0.1:" + redisPort);
+        props.put("vibecraft.redis.url", redis.url());
         props.put("vibecraft.worker.enabled", "false");
         props.put("vibecraft.clips.visibility-timeout-sec", "2");
         props.put("vibecraft.clips.reclaim-poll-ms", "300");
@@ -71,15 +62,7 @@ class ClipQueueFaultsTest {
     @AfterAll
     static void stop() throws IOException {
         jedis.close();
-        redisServer.stop();
-    }
-
-    /** A Redis the test owns, on a fixed port, without persistence: a restart comes back empty. */
-    static void startRedis() throws IOException {
-        redisServer = new RedisServerBuilder()
-                .executableProvider(ExecutableProvider.newJarResourceProvider(redisDir.toFile()))
-                .bind("127.0.0.1").port(redisPort).setting("save \"\"").setting("appendonly no").build();
-        redisServer.start();
+        redis.close();
     }
 
     static String base() {
@@ -133,7 +116,7 @@ class ClipQueueFaultsTest {
         // a song analysed and planned (automatically, after its analysis) while Redis is down
         JsonNode clips = null;
         String second;
-        redisServer.stop();
+        redis.stop();
         try {
             byte[] wav = TestAudio.wav(TestAudio.abab(RATE, System.nanoTime()), RATE);
             second = Http.upload(base(), "during-outage.wav", wav).json().path("id").asText();
@@ -141,7 +124,7 @@ class ClipQueueFaultsTest {
             clips = awaitStatus(second, x -> x.path("totalClips").asInt() > 0);
             Thread.sleep(1000); // Redis stays away a while longer: the relay's tries (every 0.3 s) fail
         } finally {
-            startRedis();
+            redis.startAgain();
         }
         int total = clips.path("totalClips").asInt();
         awaitEntries(second, Duration.ofSeconds(15), e -> e.size() >= total);
