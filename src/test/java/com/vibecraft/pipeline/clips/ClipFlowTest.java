@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.redis.RedisConnection;
-import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -65,14 +64,11 @@ class ClipFlowTest {
     }
 
     static JsonNode awaitClips(String songId, Duration timeout, java.util.function.Predicate<JsonNode> done) {
-        return Await.value(timeout, 100, () -> {
-            Http.Response r = Http.get(base() + "/api/v1/songs/" + songId + "/clips/status");
-            return r.status() == 200 ? r.json() : null;
-        }, done, "the clips of " + songId);
+        return Http.awaitClips(base(), songId, timeout, done);
     }
 
     static boolean allCompleted(JsonNode s) {
-        return s.path("totalClips").asInt() > 0 && s.path("completedClips").asInt() == s.path("totalClips").asInt();
+        return Http.allClipsCompleted(s);
     }
 
     @Test
