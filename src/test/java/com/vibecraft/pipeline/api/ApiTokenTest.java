@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.support.Http;
-import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TeeStream;
+import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -271,21 +271,8 @@ class ApiTokenTest {
         assertFalse(RESPONSES.toString().contains(WRONG.substring(4)), "a response echoes a presented token");
     }
 
-    private static JsonNode awaitAllCompleted() throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < end) {
-            Http.Response r = Http.get(base() + "/api/v1/songs/" + songId + "/clips/status");
-            if (r.status() == 200) {
-                last = r.json();
-                int total = last.path("totalClips").asInt();
-                if (total > 0 && last.path("completedClips").asInt() == total) {
-                    return last;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("clips did not complete; last: " + last);
+    private static JsonNode awaitAllCompleted() {
+        return Http.awaitClips(base(), songId, Duration.ofSeconds(120), Http::allClipsCompleted);
     }
 
     private static Path storedAudio() throws IOException {

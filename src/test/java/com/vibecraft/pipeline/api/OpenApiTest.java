@@ -16,6 +16,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.oas.OpenApi30;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -192,17 +193,11 @@ class OpenApiTest {
                 Http.get(base() + "/api/v1/songs/" + UUID.randomUUID() + "/clips/status"), 404);
 
         // clips are planned after the analysis; with no worker they stay queued
-        JsonNode summary = null;
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
-            Http.Response s = Http.get(base() + "/api/v1/songs/" + id + "/clips/status");
-            if (s.status() == 200 && s.json().path("totalClips").asInt() > 0) {
-                assertResponse(doc, "/api/v1/songs/{songId}/clips/status", "get", s, 200);
-                summary = s.json();
-                break;
-            }
-            Thread.sleep(100);
-        }
+        Http.Response planned = Await.value(Duration.ofSeconds(30), 100,
+                () -> Http.get(base() + "/api/v1/songs/" + id + "/clips/status"),
+                s -> s.status() == 200 && s.json().path("totalClips").asInt() > 0, "clips planned for " + id);
+        assertResponse(doc, "/api/v1/songs/{songId}/clips/status", "get", planned, 200);
+        JsonNode summary = planned.json();
         assertNotNull(summary, "no clips were planned");
         assertResponse(doc, "/api/v1/songs/{songId}/clips", "get", Http.get(base() + "/api/v1/songs/" + id + "/clips"), 200);
         String clipId = summary.path("clips").get(0).path("id").asText();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.support.AnalysisChecks;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TeeStream;
@@ -199,7 +200,9 @@ class AudjustFallbackTest {
         assertTrue(whileOpen.path("fallbackReason").asText().contains("OPEN"), whileOpen.toString());
         assertEquals(before + 3, audjust.uploadCalls.get(), "no call reaches Audjust while the breaker is open");
 
-        Thread.sleep(2500);
+        // the breaker goes half-open on its own once its open wait (2 s) has run out
+        Await.until(Duration.ofSeconds(10), () -> "HALF_OPEN".equals(breaker().getCircuitBreakerState()),
+                "the breaker half-open after its open wait");
         JsonNode recovered = analyse();
         assertEquals("audjust", recovered.path("analysisSource").asText(), recovered.toString());
         assertEquals("CLOSED", breaker().getCircuitBreakerState());

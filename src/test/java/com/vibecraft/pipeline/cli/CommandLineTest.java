@@ -11,6 +11,7 @@ import com.vibecraft.pipeline.analysis.detector.SequenceModel;
 import com.vibecraft.pipeline.analysis.detector.SequenceModelTexts;
 import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
 import com.vibecraft.pipeline.support.AnalysisChecks;
+import com.vibecraft.pipeline.support.ChildJvm;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -335,10 +336,7 @@ class CommandLineTest {
 
     /** The real entry point in a separate JVM, bounded in time: a hang fails the test. */
     private Result run(List<String> args, Map<String, String> env) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), App.class.getName()));
-        cmd.addAll(args);
+        List<String> cmd = ChildJvm.command(App.class, args.toArray(String[]::new));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("out.log").toFile()).directory(tmp.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("VIBECRAFT_") || k.startsWith("AUDJUST_")

@@ -44,6 +44,8 @@ import redis.clients.jedis.resps.StreamEntry;
 class ClipFlowTest {
 
     static final int RATE = 22050;
+    /** A (0-15 s) then B: two sections, five to ten clips, half the rendering of a minute. */
+    static final int SONG_SEC = 30;
     static String songId;
 
     @BeanInject
@@ -61,40 +63,27 @@ class ClipFlowTest {
         return TestEnvironment.baseUrl();
     }
 
-    static JsonNode awaitClips(String songId, Duration timeout, java.util.function.Predicate<JsonNode> done)
-            throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < end) {
-            Http.Response r = Http.get(base() + "/api/v1/songs/" + songId + "/clips/status");
-            if (r.status() == 200) {
-                last = r.json();
-                if (done.test(last)) {
-                    return last;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("clips of " + songId + " did not get there in " + timeout + "; last: " + last);
+    static JsonNode awaitClips(String songId, Duration timeout, java.util.function.Predicate<JsonNode> done) {
+        return Http.awaitClips(base(), songId, timeout, done);
     }
 
     static boolean allCompleted(JsonNode s) {
-        return s.path("totalClips").asInt() > 0 && s.path("completedClips").asInt() == s.path("totalClips").asInt();
+        return Http.allClipsCompleted(s);
     }
 
     @Test
     @Order(1)
     void anUploadedSongEndsWithEveryClipCompleted() throws Exception {
-        byte[] wav = TestAudio.wav(TestAudio.abab(RATE, System.nanoTime()), RATE);
+        byte[] wav = TestAudio.wav(java.util.Arrays.copyOf(TestAudio.abab(RATE, System.nanoTime()), RATE * SONG_SEC), RATE);
         Http.Response created = Http.upload(base(), "abab.wav", wav);
         assertEquals(201, created.status(), created.body());
         songId = created.json().path("id").asText();
 
         JsonNode summary = awaitClips(songId, Duration.ofSeconds(90), ClipFlowTest::allCompleted);
         int total = summary.path("totalClips").asInt();
-        assertTrue(total >= 10 && total <= 20, "60 s in clips of 3–6 s: " + total);
-        assertEquals(60.0, summary.path("songDurationSec").asDouble(), 0.05);
-        assertEquals(60.0, summary.path("progressTotal").asDouble(), 0.125);
+        assertTrue(total >= SONG_SEC / 6 && total <= SONG_SEC / 3, SONG_SEC + " s in clips of 3–6 s: " + total);
+        assertEquals(SONG_SEC, summary.path("songDurationSec").asDouble(), 0.05);
+        assertEquals(SONG_SEC, summary.path("progressTotal").asDouble(), 0.125);
         assertEquals(summary.path("progressTotal").asDouble(), summary.path("progressCompleted").asDouble(), 1e-6);
         assertEquals(0, summary.path("failedClips").asInt() + summary.path("queuedClips").asInt()
                 + summary.path("processingClips").asInt());
@@ -128,7 +117,7 @@ class ClipFlowTest {
             assertTrue(c.path("videoUrl").asText().endsWith("/api/v1/clips/" + c.path("id").asText() + "/video"));
             seeds.add(c.path("styleSeed").asLong());
         }
-        assertEquals(60.0, previousEnd, 1e-6);
+        assertEquals(SONG_SEC, previousEnd, 1e-6);
         assertEquals(1, seeds.size(), "one style seed per song");
 
         String clipId = summary.path("clips").get(0).path("id").asText();

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.StoppableRedis;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,9 +31,6 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
-import redis.embedded.core.RedisServerBuilder;
 
 /**
  * With the built-in worker off, jobs wait on the stream; a Redis the test stops during planning
@@ -46,20 +43,15 @@ import redis.embedded.core.RedisServerBuilder;
 class ClipQueueFaultsTest {
 
     static final int RATE = 22050;
-    static int redisPort;
-    static Path redisDir;
-    static RedisServer redisServer;
+    static StoppableRedis redis;
     static JedisPooled jedis;
 
     @BeforeAll
     static void environment() throws Exception {
-        redisPort = TestEnvironment.freePort();
-        redisDir = Files.createTempDirectory("vibecraft-outage-redis-");
-        TestEnvironment.deleteOnExit(redisDir);
-        startRedis();
-        jedis = new JedisPooled(URI.create("redis://127.0.0.1:" + redisPort));
+        redis = StoppableRedis.start();
+        jedis = new JedisPooled(URI.create(redis.url()));
         Map<String, String> props = new HashMap<>();
-        props.put("vibecraft.redis.url", "redis://127.0.0.1:" + redisPort);
+        props.put("vibecraft.redis.url", redis.url());
         props.put("vibecraft.worker.enabled", "false");
         props.put("vibecraft.clips.visibility-timeout-sec", "2");
         props.put("vibecraft.clips.reclaim-poll-ms", "300");
@@ -70,15 +62,7 @@ class ClipQueueFaultsTest {
     @AfterAll
     static void stop() throws IOException {
         jedis.close();
-        redisServer.stop();
-    }
-
-    /** A Redis the test owns, on a fixed port, without persistence: a restart comes back empty. */
-    static void startRedis() throws IOException {
-        redisServer = new RedisServerBuilder()
-                .executableProvider(ExecutableProvider.newJarResourceProvider(redisDir.toFile()))
-                .bind("127.0.0.1").port(redisPort).setting("save \"\"").setting("appendonly no").build();
-        redisServer.start();
+        redis.close();
     }
 
     static String base() {
@@ -118,12 +102,9 @@ class ClipQueueFaultsTest {
         String songId = uploadAndAwaitAnalysis(60);
         JsonNode s = awaitStatus(songId, x -> x.path("totalClips").asInt() > 0);
         int total = s.path("totalClips").asInt();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (entries(songId).size() < total && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitEntries(songId, Duration.ofSeconds(10), e -> e.size() >= total);
         assertEquals(total, entries(songId).size());
-        Thread.sleep(1000);
+        Thread.sleep(1000); // a moment in which nobody may take them
         JsonNode later = Http.get(base() + "/api/v1/songs/" + songId + "/clips/status").json();
         assertEquals(total, later.path("queuedClips").asInt(), "nobody works on them");
         assertEquals(0L, jedis.xpending("vibecraft:clip-jobs", "clip-workers").getTotal());
@@ -135,27 +116,24 @@ class ClipQueueFaultsTest {
         // a song analysed and planned (automatically, after its analysis) while Redis is down
         JsonNode clips = null;
         String second;
-        redisServer.stop();
+        redis.stop();
         try {
             byte[] wav = TestAudio.wav(TestAudio.abab(RATE, System.nanoTime()), RATE);
             second = Http.upload(base(), "during-outage.wav", wav).json().path("id").asText();
             Http.awaitSong(base(), second, Duration.ofSeconds(60), "analyzed");
             clips = awaitStatus(second, x -> x.path("totalClips").asInt() > 0);
-            Thread.sleep(1000);
+            Thread.sleep(1000); // Redis stays away a while longer: the relay's tries (every 0.3 s) fail
         } finally {
-            startRedis();
+            redis.startAgain();
         }
         int total = clips.path("totalClips").asInt();
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (entries(second).size() < total && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitEntries(second, Duration.ofSeconds(15), e -> e.size() >= total);
         List<StreamEntry> sent = entries(second);
         assertEquals(total, sent.size(), "every clip got its job after Redis returned");
         Set<String> clipIds = new HashSet<>();
         sent.forEach(e -> clipIds.add(e.getFields().get("clipId")));
         assertEquals(total, clipIds.size(), "one job per clip, no duplicates");
-        Thread.sleep(1000);
+        Thread.sleep(1000); // three relay rounds in which nothing may be sent again
         assertEquals(total, entries(second).size(), "the relay does not send them again");
         JsonNode after = Http.get(base() + "/api/v1/songs/" + second + "/clips").json();
         assertEquals(total, after.size(), "the ledger holds each clip once");
@@ -166,10 +144,7 @@ class ClipQueueFaultsTest {
     void aJobWhoseWorkerDiedIsReclaimedAfterTheVisibilityTimeout() throws Exception {
         String songId = uploadAndAwaitAnalysis(12);
         awaitStatus(songId, x -> x.path("totalClips").asInt() > 0);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (entries(songId).isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitEntries(songId, Duration.ofSeconds(10), e -> !e.isEmpty());
         // a worker reads everything new, and dies without acknowledging
         List<Map.Entry<String, List<StreamEntry>>> read = jedis.xreadGroup("clip-workers", "doomed-worker",
                 XReadGroupParams.xReadGroupParams().count(1000),
@@ -179,25 +154,14 @@ class ClipQueueFaultsTest {
         String clipId = taken.getFields().get("clipId");
         String oldJob = taken.getFields().get("jobId");
 
-        JsonNode clip = null;
-        deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline) {
-            clip = findClip(songId, clipId);
-            if (!oldJob.equals(clip.path("jobId").asText())) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        JsonNode clip = Await.value(Duration.ofSeconds(15), 200, () -> findClip(songId, clipId),
+                c -> !oldJob.equals(c.path("jobId").asText()), "the stalled job " + oldJob + " replaced");
         assertNotEquals(oldJob, clip.path("jobId").asText(), "the stalled job was replaced");
         assertEquals(2, clip.path("attempts").asInt(), "the stall counts as an attempt");
         assertEquals("queued", clip.path("status").asText());
         String newJob = clip.path("jobId").asText();
         // the new job is sent right after its row changed
-        deadline = System.currentTimeMillis() + 10_000;
-        while (entries(songId).stream().noneMatch(e -> newJob.equals(e.getFields().get("jobId")))
-                && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitEntries(songId, Duration.ofSeconds(10), es -> es.stream().anyMatch(e -> newJob.equals(e.getFields().get("jobId"))));
         assertEquals(1, entries(songId).stream().filter(e -> newJob.equals(e.getFields().get("jobId"))).count(),
                 "re-delivered as a new entry");
     }
@@ -208,10 +172,7 @@ class ClipQueueFaultsTest {
         String songId = uploadAndAwaitAnalysis(20);
         JsonNode clips = awaitStatus(songId, x -> x.path("totalClips").asInt() > 0);
         int total = clips.path("totalClips").asInt();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (entries(songId).size() < total && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitEntries(songId, Duration.ofSeconds(10), e -> e.size() >= total);
         assertEquals(total, entries(songId).size());
         // Redis comes back from an append-only file that misses its last second: these jobs and their
         // send markers are gone, while the ledger has them as sent
@@ -221,10 +182,7 @@ class ClipQueueFaultsTest {
         }
         assertEquals(0, entries(songId).size());
         // after the visibility timeout (2 s here) the sweep notices, and the relay sends them again
-        deadline = System.currentTimeMillis() + 15_000;
-        while (entries(songId).size() < total && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitEntries(songId, Duration.ofSeconds(15), e -> e.size() >= total);
         List<StreamEntry> again = entries(songId);
         assertEquals(total, again.size(), "every lost job is back");
         Set<String> jobIds = new HashSet<>();
@@ -236,8 +194,14 @@ class ClipQueueFaultsTest {
         Set<String> sentIds = new HashSet<>();
         again.forEach(e -> sentIds.add(e.getFields().get("jobId")));
         assertEquals(jobIds, sentIds, "the same job ids, each once");
-        Thread.sleep(3000);
+        Thread.sleep(3000); // past another visibility timeout (2 s), in which nothing may be sent again
         assertEquals(total, entries(songId).size(), "and only once: their markers are back");
+    }
+
+    /** Waits until the song's entries on the job stream satisfy {@code done}. */
+    private static List<StreamEntry> awaitEntries(String songId, Duration timeout,
+                                                  java.util.function.Predicate<List<StreamEntry>> done) {
+        return Await.value(timeout, 100, () -> entries(songId), done, "the jobs of " + songId + " on the stream");
     }
 
     private static JsonNode findClip(String songId, String clipId) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.redis.RedisConnection;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -134,10 +135,8 @@ class ClipRetryTest {
         songWithClips();
         songWithClips();
         ResilienceProcessor breaker = context.getProcessor("video-generator-breaker", ResilienceProcessor.class);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!"OPEN".equals(breaker.getCircuitBreakerState()) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        Await.until(Duration.ofSeconds(30), 100, () -> "OPEN".equals(breaker.getCircuitBreakerState()),
+                () -> "the generator's breaker open, now " + breaker.getCircuitBreakerState());
         assertEquals("OPEN", breaker.getCircuitBreakerState());
         int callsWhenOpened = api.creates.size();
         assertEquals(4, callsWhenOpened, "the breaker opened after its minimum number of calls");
@@ -163,17 +162,11 @@ class ClipRetryTest {
                 .sorted().toList();
     }
 
-    private List<StreamEntry> awaitDead(String key, String songId, int expected) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        List<StreamEntry> dead = List.of();
-        while (System.currentTimeMillis() < deadline) {
-            dead = redis.jedis().xrange(key, (StreamEntryID) null, (StreamEntryID) null).stream()
-                    .filter(e -> songId.equals(e.getFields().get("songId"))).toList();
-            if (dead.size() >= expected) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+    private List<StreamEntry> awaitDead(String key, String songId, int expected) {
+        List<StreamEntry> dead = Await.value(Duration.ofSeconds(10), 100, () -> redis.jedis()
+                .xrange(key, (StreamEntryID) null, (StreamEntryID) null).stream()
+                .filter(e -> songId.equals(e.getFields().get("songId"))).toList(), d -> d.size() >= expected,
+                "the dead letters of " + songId);
         assertEquals(expected, dead.size(), "each clip dead-lettered once");
         return dead;
     }

@@ -1,20 +1,19 @@
 package com.vibecraft.pipeline.clips;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.vibecraft.pipeline.support.FakePredictionsApi;
+import com.vibecraft.pipeline.support.FakePredictionsApi.Reply;
+import com.vibecraft.pipeline.support.FakePredictionsApi.Request;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A Replicate-style predictions API on 127.0.0.1 that succeeds, fails the job, or fails itself. */
+/**
+ * A whole predictions API for the service-level clip tests, scripted on the shared
+ * {@link FakePredictionsApi}: it succeeds, fails the job, or fails itself.
+ */
 final class FakePredictions implements AutoCloseable {
 
     enum Mode { SUCCEED, PREDICTION_FAILED, SERVER_ERROR }
@@ -23,7 +22,7 @@ final class FakePredictions implements AutoCloseable {
     record Create(long atMillis, String jobId) {
     }
 
-    private final HttpServer server;
+    private final FakePredictionsApi api = new FakePredictionsApi();
     volatile Mode mode = Mode.SUCCEED;
     final List<Create> creates = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
@@ -31,14 +30,11 @@ final class FakePredictions implements AutoCloseable {
     volatile java.util.concurrent.CountDownLatch holdFirst = new java.util.concurrent.CountDownLatch(0);
 
     FakePredictions() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        server.createContext("/v1/predictions", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.start();
+        api.script(this::answer);
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        return api.baseUrl();
     }
 
     /** The service's settings for the http generator against this API, with its own Redis key prefix. */
@@ -53,45 +49,31 @@ final class FakePredictions implements AutoCloseable {
         return p;
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        ex.getRequestBody().readAllBytes();
-        String path = ex.getRequestURI().getPath();
+    private Reply answer(Request r) {
         Mode m = mode;
-        if ("POST".equals(ex.getRequestMethod()) && path.equals("/v1/predictions")) {
-            creates.add(new Create(System.currentTimeMillis(), ex.getRequestHeaders().getFirst("Idempotency-Key")));
+        if ("POST".equals(r.method()) && r.path().equals("/v1/predictions")) {
+            creates.add(new Create(System.currentTimeMillis(), r.header("Idempotency-Key")));
             if (m == Mode.SERVER_ERROR) {
-                respond(ex, 503, "{\"detail\":\"overloaded\"}");
-                return;
+                return Reply.json(503, "{\"detail\":\"overloaded\"}");
             }
             String id = "p" + ids.incrementAndGet() + (m == Mode.PREDICTION_FAILED ? "-fail" : "-ok");
-            respond(ex, 201, "{\"id\":\"" + id + "\",\"status\":\"starting\",\"urls\":{\"get\":\"" + baseUrl()
+            return Reply.json(201, "{\"id\":\"" + id + "\",\"status\":\"starting\",\"urls\":{\"get\":\"" + baseUrl()
                     + "/predictions/" + id + "\"}}");
-        } else if ("GET".equals(ex.getRequestMethod()) && path.startsWith("/v1/predictions/")) {
-            String id = path.substring("/v1/predictions/".length());
+        } else if ("GET".equals(r.method()) && r.path().startsWith("/v1/predictions/")) {
+            String id = r.path().substring("/v1/predictions/".length());
             if (id.equals("p1-ok") && holdFirst.getCount() > 0) {
-                respond(ex, 200, "{\"id\":\"" + id + "\",\"status\":\"processing\"}");
+                return Reply.ok("{\"id\":\"" + id + "\",\"status\":\"processing\"}");
             } else if (id.endsWith("-fail")) {
-                respond(ex, 200, "{\"id\":\"" + id + "\",\"status\":\"failed\",\"error\":\"NSFW filter tripped\"}");
-            } else {
-                respond(ex, 200, "{\"id\":\"" + id + "\",\"status\":\"succeeded\",\"output\":[\"https://cdn.example/"
-                        + id + ".mp4\"]}");
+                return Reply.ok("{\"id\":\"" + id + "\",\"status\":\"failed\",\"error\":\"NSFW filter tripped\"}");
             }
-        } else {
-            respond(ex, 404, "{}");
+            return Reply.ok("{\"id\":\"" + id + "\",\"status\":\"succeeded\",\"output\":[\"https://cdn.example/"
+                    + id + ".mp4\"]}");
         }
-    }
-
-    private static void respond(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
+        return Reply.json(404, "{}");
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        api.close();
     }
 }

@@ -48,30 +48,17 @@ class WorkerSlotsTest {
     void aLongJobDoesNotHoldTheOtherSlot() throws Exception {
         String base = TestEnvironment.baseUrl();
         String id = Http.upload(base, "slots.wav", TestAudio.wav(TestAudio.abab(RATE, 31), RATE)).json().path("id").asText();
-        String status = base + "/api/v1/songs/" + id + "/clips/status";
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode s = null;
         // the first prediction is held: every other clip still completes, through the other slot
-        while (System.nanoTime() < deadline) {
-            Http.Response r = Http.get(status);
-            if (r.status() == 200) {
-                s = r.json();
-                if (s.path("totalClips").asInt() > 0 && s.path("completedClips").asInt() == s.path("totalClips").asInt() - 1) {
-                    break;
-                }
-            }
-            Thread.sleep(100);
-        }
-        assertTrue(s != null && s.path("totalClips").asInt() >= 10, String.valueOf(s));
+        JsonNode s = ClipFlowTest.awaitClips(id, Duration.ofSeconds(60), x -> x.path("totalClips").asInt() > 0
+                && x.path("completedClips").asInt() == x.path("totalClips").asInt() - 1);
+        assertTrue(s.path("totalClips").asInt() >= 10, String.valueOf(s));
         assertEquals(s.path("totalClips").asInt() - 1, s.path("completedClips").asInt(), "all but the held one: " + s);
         assertEquals(1, s.path("processingClips").asInt(), s.toString());
         assertEquals(1, api.holdFirst.getCount(), "the first job is still held");
 
         api.holdFirst.countDown();
-        while (System.nanoTime() < deadline && s.path("completedClips").asInt() < s.path("totalClips").asInt()) {
-            Thread.sleep(100);
-            s = Http.get(status).json();
-        }
+        s = ClipFlowTest.awaitClips(id, Duration.ofSeconds(60),
+                x -> x.path("completedClips").asInt() >= x.path("totalClips").asInt());
         assertEquals(s.path("totalClips").asInt(), s.path("completedClips").asInt(), s.toString());
     }
 }

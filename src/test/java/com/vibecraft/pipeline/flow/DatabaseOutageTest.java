@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.StoppableH2;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,9 +43,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class DatabaseOutageTest {
 
     static final int POOL = 3;
-    static int dbPort;
-    static Path dbDir;
-    static Server dbServer;
+    static StoppableH2 database;
     static Path dataDir;
 
     @BeanInject
@@ -54,13 +51,9 @@ class DatabaseOutageTest {
 
     @BeforeAll
     static void environment() throws Exception {
-        dbPort = TestEnvironment.freePort();
-        dbDir = Files.createTempDirectory("vibecraft-outage-db-");
-        TestEnvironment.deleteOnExit(dbDir);
-        startDatabase();
+        database = StoppableH2.start();
         Map<String, String> props = new HashMap<>();
-        props.put("vibecraft.database.url", "jdbc:h2:tcp://127.0.0.1:" + dbPort
-                + "/vibecraft;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE");
+        props.put("vibecraft.database.url", database.url());
         props.put("vibecraft.database.user", "");
         props.put("vibecraft.database.pool-size", String.valueOf(POOL));
         // a request waits 2 s for a connection (the service's default is 5 s): long enough to tell a
@@ -79,12 +72,7 @@ class DatabaseOutageTest {
 
     @AfterAll
     static void stop() {
-        dbServer.stop();
-    }
-
-    static void startDatabase() throws SQLException {
-        dbServer = Server.createTcpServer("-tcpPort", String.valueOf(dbPort), "-baseDir", dbDir.toString(),
-                "-ifNotExists").start();
+        database.close();
     }
 
     private static String api(String path) {
@@ -128,20 +116,21 @@ class DatabaseOutageTest {
     void databaseGoneMidRunThenBack() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
+            // 20 s (A, then B): still several clips each; the outage begins while they are analysed
             Http.Response r = Http.upload(TestEnvironment.baseUrl(), "song-" + i + ".wav",
-                    TestAudio.wav(TestAudio.abab(22050, 77 + i), 22050));
+                    TestAudio.wav(java.util.Arrays.copyOf(TestAudio.abab(22050, 77 + i), 22050 * 20), 22050));
             assertEquals(201, r.status(), r.body());
             ids.add(r.json().path("id").asText());
         }
         // gone while the analyses, the planning and the clips are under way
-        dbServer.stop();
+        database.stop();
         assertUnavailableQuickly(() -> Http.get(api("/songs/" + ids.get(0))));
         assertUnavailableQuickly(() -> Http.upload(TestEnvironment.baseUrl(), "during-outage.wav",
                 TestAudio.wav(TestAudio.sine(8000, 3, 550, 0.5), 8000)));
         assertEquals(503, Http.get(TestEnvironment.baseUrl() + "/readyz").status());
         assertEquals(200, Http.get(TestEnvironment.baseUrl() + "/healthz").status(), "alive all along");
-        Thread.sleep(3000);
-        startDatabase();
+        Thread.sleep(3000); // the outage lasts a while: work in flight meets it
+        database.startAgain();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         List<String> states = List.of();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -39,17 +40,16 @@ class FailedReanalysisTest {
     @Test
     void aFailedReanalysisKeepsThePreviousAnalysisAndClipsReadable() throws Exception {
         String base = TestEnvironment.baseUrl();
-        Http.Response created = Http.upload(base, "kept.wav", TestAudio.wav(TestAudio.abab(RATE, 21), RATE));
+        // 20 s (A, then B): sections and clips to keep are all this needs
+        Http.Response created = Http.upload(base, "kept.wav",
+                TestAudio.wav(java.util.Arrays.copyOf(TestAudio.abab(RATE, 21), RATE * 20), RATE));
         assertEquals(201, created.status(), created.body());
         String id = created.json().path("id").asText();
         String song = base + "/api/v1/songs/" + id;
         Http.awaitSong(base, id, Duration.ofSeconds(60), "analyzed");
         JsonNode before = Http.get(song + "/analysis").json();
         assertFalse(before.path("sections").isEmpty());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (Http.get(song + "/clips/status").status() != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Await.until(Duration.ofSeconds(60), () -> Http.get(song + "/clips/status").status() == 200, "clips planned");
         JsonNode clipsBefore = Http.get(song + "/clips").json();
         assertTrue(clipsBefore.size() > 0, "clips were planned");
 

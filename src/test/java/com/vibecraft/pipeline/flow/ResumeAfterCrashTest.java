@@ -58,11 +58,14 @@ class ResumeAfterCrashTest {
                 System.getProperty("vibecraft.database.user"), "", 2, data.database());
         SongRepository songs = new SongRepository(ds);
         for (UUID id : new UUID[] {MID_ANALYSIS, NEVER_STARTED, LIVE_ELSEWHERE}) {
-            byte[] wav = TestAudio.wav(TestAudio.abab(22050, id.getLeastSignificantBits()), 22050);
+            // the live instance's song is only checked for being analysed once: 20 s of it do
+            int seconds = id == LIVE_ELSEWHERE ? 20 : 60;
+            byte[] wav = TestAudio.wav(java.util.Arrays.copyOf(TestAudio.abab(22050, id.getLeastSignificantBits()),
+                    22050 * seconds), 22050);
             Path file = data.audio().resolve(id + ".wav");
             Files.write(file, wav);
             songs.insert(new NewSong(id, "left " + id, "left.wav", "audio/wav", "wav", wav.length,
-                    id.toString().replace("-", "") + "0".repeat(32), data.relativize(file), 60.0));
+                    id.toString().replace("-", "") + "0".repeat(32), data.relativize(file), seconds));
         }
         // an instance that died mid-analysis: its lease runs out 3 s from now and nobody renews it
         crashed = new AnalysisClaims(ds, "crashed-instance", LEASE);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.ingest.InboxBackoff;
 import com.vibecraft.pipeline.support.AnalysisChecks;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -162,10 +163,8 @@ class SongFlowTest {
         assertTrue(Files.readString(reason).contains("not a supported audio format"), Files.readString(reason));
         // a second, different file of the same name does not overwrite the first
         Files.write(inbox.resolve("picture.mp3"), "PK\u0003\u0004 another one".getBytes());
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (countEnding(inbox.resolve(".failed"), "-picture.mp3") < 2 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        Await.until(Duration.ofSeconds(30), () -> countEnding(inbox.resolve(".failed"), "-picture.mp3") >= 2,
+                "the second picture.mp3 in .failed");
         assertEquals(2, countEnding(inbox.resolve(".failed"), "-picture.mp3"));
         assertEquals(2, countEnding(inbox.resolve(".failed"), "-picture.mp3.error.txt"));
         assertTrue(Files.exists(inbox.resolve(".hidden.wav")), "hidden files are ignored");
@@ -186,10 +185,8 @@ class SongFlowTest {
         Path dropped = TestAudio.writeWav(inbox.resolve("patient.wav"), TestAudio.sine(RATE, 3, 377, 0.3), RATE);
         String key = dropped.toAbsolutePath().toString();
         try {
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (inboxBackoff.failures(key) < 3 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.until(Duration.ofSeconds(30), 50, () -> inboxBackoff.failures(key) >= 3,
+                    () -> "tried again with a back-off: " + inboxBackoff.failures(key));
             assertTrue(inboxBackoff.failures(key) >= 3, "tried again with a back-off: " + inboxBackoff.failures(key));
             assertTrue(Files.exists(dropped), "the file stays in the inbox");
             assertEquals(0, countEnding(inbox.resolve(".failed"), "-patient.wav"), "not refused for a passing fault");
@@ -299,20 +296,17 @@ class SongFlowTest {
     }
 
     /** Waits for a file in {@code dir} whose name ends with {@code suffix} (inbox names get a time stamp in front). */
-    static Path awaitFile(Path dir, String suffix) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < end) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    java.util.Optional<Path> hit = files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst();
-                    if (hit.isPresent()) {
-                        return hit.get();
-                    }
-                }
+    static Path awaitFile(Path dir, String suffix) {
+        return Await.value(Duration.ofSeconds(30), 100, () -> {
+            if (!Files.isDirectory(dir)) {
+                return null;
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no file ending in " + suffix + " in " + dir);
+            try (Stream<Path> files = Files.list(dir)) {
+                return files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst().orElse(null);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, f -> true, "a file ending in " + suffix + " in " + dir);
     }
 
     static long countEnding(Path dir, String suffix) throws Exception {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.HostileCorpus;
 import com.vibecraft.pipeline.support.HostileCorpus.Hostile;
 import com.vibecraft.pipeline.support.Http;
@@ -182,10 +183,7 @@ class HostileInputTest {
             Files.copy(h.file(), part);
             Files.move(part, inbox.resolve(h.filename()));
         }
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline && inboxFiles() > 0) {
-            Thread.sleep(200);
-        }
+        Await.until(Duration.ofSeconds(120), 200, () -> inboxFiles() == 0, () -> "the inbox emptied");
         try (Stream<Path> left = Files.list(inbox)) {
             assertEquals(List.of(), left.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList(),
                     "files left in the inbox");

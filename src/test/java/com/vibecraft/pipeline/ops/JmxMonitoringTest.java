@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.ChildJvm;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -171,9 +172,7 @@ class JmxMonitoringTest {
     @Test
     void theJmxCommandAttachesToTheRunningServiceByItsPid() throws Exception {
         // a second JVM, as an operator runs it: java -jar vibecraft-pipeline.jar jmx <pid>
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), App.class.getName(), "jmx",
-                String.valueOf(ProcessHandle.current().pid()));
+        List<String> cmd = ChildJvm.command(App.class, "jmx", String.valueOf(ProcessHandle.current().pid()));
         Path out = Files.createTempFile("vibecraft-jmx-", ".txt");
         TestEnvironment.deleteOnExit(out);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -46,32 +46,42 @@ class LogLevelTest {
     @Test
     void theLevelReachesTheLogOfARealProcess() throws Exception {
         Path audio = Path.of("src/test/resources/audio/sine440-mono-22050.flac").toAbsolutePath();
-        String normal = run(Map.of(), audio);
+        // four separate JVMs, started together: nothing ties one to another
+        Analyze normalRun = analyze(Map.of(), audio);
+        Analyze quietRun = analyze(Map.of("VIBECRAFT_LOG_LEVEL", "warn"), audio);
+        Analyze verboseRun = analyze(Map.of("VIBECRAFT_LOG_LEVEL", "debug"), audio);
+        Analyze badRun = analyze(Map.of("VIBECRAFT_LOG_LEVEL", "loud"), audio);
+        String normal = normalRun.log();
         assertTrue(normal.contains(" INFO "), normal);
         assertFalse(normal.contains(" DEBUG "), normal);
-        String quiet = run(Map.of("VIBECRAFT_LOG_LEVEL", "warn"), audio);
+        String quiet = quietRun.log();
         assertFalse(quiet.contains(" INFO "), quiet);
-        String verbose = run(Map.of("VIBECRAFT_LOG_LEVEL", "debug"), audio);
+        String verbose = verboseRun.log();
         assertTrue(verbose.contains(" DEBUG "), verbose.length() > 2000 ? verbose.substring(0, 2000) : verbose);
-        String bad = run(Map.of("VIBECRAFT_LOG_LEVEL", "loud"), audio);
+        String bad = badRun.log();
         assertTrue(bad.contains("vibecraft.log.level (VIBECRAFT_LOG_LEVEL) must be one of"), bad);
     }
 
-    /** {@code analyze <file>} in a separate JVM; its stderr (the log). */
-    private String run(Map<String, String> env, Path audio) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), App.class.getName(), "analyze", audio.toString()));
+    /** {@code analyze <file>} running in a separate JVM. */
+    private record Analyze(Process process, Path err) {
+        /** Its stderr (the log), once it has ended. */
+        String log() throws Exception {
+            boolean done = process.waitFor(90, TimeUnit.SECONDS);
+            if (!done) {
+                process.destroyForcibly();
+            }
+            assertTrue(done, "analyze did not finish");
+            return Files.readString(err);
+        }
+    }
+
+    private Analyze analyze(Map<String, String> env, Path audio) throws Exception {
+        List<String> cmd = ChildJvm.command(App.class, "analyze", audio.toString());
         Path err = tmp.resolve("err-" + System.nanoTime() + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).directory(tmp.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("VIBECRAFT_"));
         pb.environment().putAll(env);
-        Process p = pb.start();
-        boolean done = p.waitFor(90, TimeUnit.SECONDS);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        assertTrue(done, "analyze did not finish");
-        return Files.readString(err);
+        return new Analyze(pb.start(), err);
     }
 }

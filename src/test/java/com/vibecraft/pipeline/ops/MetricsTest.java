@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.PrometheusText;
 import com.vibecraft.pipeline.support.TestAudio;
@@ -48,12 +49,8 @@ class MetricsTest {
 
         // planning and sending the clip jobs follow the analysis: wait until every job is on the stream
         int clips = awaitClipsPlanned(base, id);
-        Http.Response r = Http.get(base + "/metrics");
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (value(parse(r.body()), "vibecraft_clip_queue_length") < clips && System.currentTimeMillis() < deadline) {
-            sleep(200);
-            r = Http.get(base + "/metrics");
-        }
+        Http.Response r = Await.value(Duration.ofSeconds(20), 200, () -> Http.get(base + "/metrics"),
+                m -> value(parse(m.body()), "vibecraft_clip_queue_length") >= clips, "every clip job on the stream");
         assertEquals(200, r.status(), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());
         List<PrometheusText.Sample> s = parse(r.body());
@@ -92,23 +89,7 @@ class MetricsTest {
     }
 
     private static int awaitClipsPlanned(String base, String songId) {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            Http.Response st = Http.get(base + "/api/v1/songs/" + songId + "/clips/status");
-            if (st.status() == 200 && st.json().path("totalClips").asInt() > 0) {
-                return st.json().path("totalClips").asInt();
-            }
-            sleep(200);
-        }
-        throw new AssertionError("no clips planned for " + songId);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Http.awaitClips(base, songId, Duration.ofSeconds(30), st -> st.path("totalClips").asInt() > 0)
+                .path("totalClips").asInt();
     }
 }

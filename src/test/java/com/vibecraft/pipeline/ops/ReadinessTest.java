@@ -5,20 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
+import com.vibecraft.pipeline.support.StoppableH2;
+import com.vibecraft.pipeline.support.StoppableRedis;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,9 +28,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.StreamEntryID;
-import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
-import redis.embedded.core.RedisServerBuilder;
 
 /**
  * GET /readyz against peers the test owns and can take away: a redis-server process and an H2
@@ -41,32 +38,21 @@ import redis.embedded.core.RedisServerBuilder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadinessTest {
 
-    static int redisPort;
-    static Path redisDir;
-    static RedisServer redisServer;
+    static StoppableRedis redis;
     static JedisPooled jedis;
-    static int dbPort;
-    static Path dbDir;
-    static Server dbServer;
+    static StoppableH2 database;
 
     @BeanInject
     CamelContext context;
 
     @BeforeAll
     static void environment() throws Exception {
-        redisPort = TestEnvironment.freePort();
-        redisDir = Files.createTempDirectory("vibecraft-ready-redis-");
-        TestEnvironment.deleteOnExit(redisDir);
-        startRedis();
-        jedis = new JedisPooled(URI.create("redis://127.0.0.1:" + redisPort));
-        dbPort = TestEnvironment.freePort();
-        dbDir = Files.createTempDirectory("vibecraft-ready-db-");
-        TestEnvironment.deleteOnExit(dbDir);
-        startDatabase();
+        redis = StoppableRedis.start();
+        jedis = new JedisPooled(URI.create(redis.url()));
+        database = StoppableH2.start();
         Map<String, String> props = new HashMap<>();
-        props.put("vibecraft.redis.url", "redis://127.0.0.1:" + redisPort);
-        props.put("vibecraft.database.url", "jdbc:h2:tcp://127.0.0.1:" + dbPort
-                + "/vibecraft;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE");
+        props.put("vibecraft.redis.url", redis.url());
+        props.put("vibecraft.database.url", database.url());
         props.put("vibecraft.database.user", "");
         props.put("vibecraft.database.password", "");
         // nothing takes jobs off the stream, so the test controls the queue's lag
@@ -79,20 +65,8 @@ class ReadinessTest {
     @AfterAll
     static void stop() throws IOException {
         jedis.close();
-        redisServer.stop();
-        dbServer.stop();
-    }
-
-    static void startRedis() throws IOException {
-        redisServer = new RedisServerBuilder()
-                .executableProvider(ExecutableProvider.newJarResourceProvider(redisDir.toFile()))
-                .bind("127.0.0.1").port(redisPort).setting("save \"\"").setting("appendonly no").build();
-        redisServer.start();
-    }
-
-    static void startDatabase() throws SQLException {
-        dbServer = Server.createTcpServer("-tcpPort", String.valueOf(dbPort), "-baseDir", dbDir.toString(),
-                "-ifNotExists").start();
+        redis.close();
+        database.close();
     }
 
     private static Http.Response readyz() {
@@ -117,7 +91,7 @@ class ReadinessTest {
         assertEquals("CLOSED", check(r, "audjust-breaker").path("state").asText());
         assertTrue(check(r, "database").has("latencyMs"), r.body());
         assertEquals(0, check(r, "clip-queue").path("lag").asInt(), r.body());
-        assertEquals("redis://127.0.0.1:" + redisPort, check(r, "redis").path("url").asText());
+        assertEquals(redis.url(), check(r, "redis").path("url").asText());
     }
 
     @Test
@@ -164,7 +138,7 @@ class ReadinessTest {
     @Test
     @Order(4)
     void lostRedisIsNotReadyAndNamesRedis() throws Exception {
-        redisServer.stop();
+        redis.stop();
         try {
             long start = System.nanoTime();
             Http.Response r = readyz();
@@ -179,7 +153,7 @@ class ReadinessTest {
             // liveness is not readiness: the process itself is fine
             assertEquals(200, Http.get(TestEnvironment.baseUrl() + "/healthz").status());
         } finally {
-            startRedis();
+            redis.startAgain();
         }
         awaitReady();
     }
@@ -187,7 +161,7 @@ class ReadinessTest {
     @Test
     @Order(5)
     void lostDatabaseIsNotReadyAndNamesTheDatabase() throws Exception {
-        dbServer.stop();
+        database.stop();
         try {
             long start = System.nanoTime();
             Http.Response r = readyz();
@@ -201,18 +175,14 @@ class ReadinessTest {
             assertTrue(ms < 4_000, "readyz took " + ms + " ms");
             assertEquals(200, Http.get(TestEnvironment.baseUrl() + "/healthz").status());
         } finally {
-            startDatabase();
+            database.startAgain();
         }
         awaitReady();
     }
 
-    private static void awaitReady() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        Http.Response r = readyz();
-        while (r.status() != 200 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            r = readyz();
-        }
+    private static void awaitReady() {
+        Http.Response r = Await.value(Duration.ofSeconds(20), 200, ReadinessTest::readyz, x -> x.status() == 200,
+                "ready again after the peer came back");
         assertEquals(200, r.status(), "not ready again after the peer came back: " + r.body());
     }
 }

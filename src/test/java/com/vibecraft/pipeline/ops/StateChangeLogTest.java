@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.audjust.FakeAudjust;
 import com.vibecraft.pipeline.support.Http;
-import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TeeStream;
+import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -125,20 +125,7 @@ class StateChangeLogTest {
         assertTrue(lines.stream().allMatch(l -> l.length() < 4000), "an oversized log line");
     }
 
-    private static JsonNode awaitAllCompleted(String base, String songId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 90_000;
-        JsonNode last = null;
-        while (System.currentTimeMillis() < deadline) {
-            Http.Response r = Http.get(base + "/api/v1/songs/" + songId + "/clips/status");
-            if (r.status() == 200) {
-                last = r.json();
-                if (last.path("totalClips").asInt() > 0
-                        && last.path("completedClips").asInt() == last.path("totalClips").asInt()) {
-                    return last;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("clips not completed: " + last);
+    private static JsonNode awaitAllCompleted(String base, String songId) {
+        return Http.awaitClips(base, songId, Duration.ofSeconds(90), Http::allClipsCompleted);
     }
 }

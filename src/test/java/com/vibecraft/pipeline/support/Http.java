@@ -162,28 +162,27 @@ public final class Http {
         throw new AssertionError("the service did not become healthy in " + timeout.toSeconds() + " s:\n" + log.get());
     }
 
+    /** Polls GET /songs/{id}/clips/status until {@code done} holds for it, or the time runs out; returns it. */
+    public static JsonNode awaitClips(String baseUrl, String songId, Duration timeout,
+                                      java.util.function.Predicate<JsonNode> done) {
+        return Await.value(timeout, 100, () -> {
+            Response r = get(baseUrl + "/api/v1/songs/" + songId + "/clips/status");
+            return r.status() == 200 ? r.json() : null;
+        }, done, "the clips of " + songId);
+    }
+
+    /** Every planned clip of the song completed (and at least one planned). */
+    public static boolean allClipsCompleted(JsonNode status) {
+        int total = status.path("totalClips").asInt();
+        return total > 0 && status.path("completedClips").asInt() == total;
+    }
+
     /** Polls GET /songs/{id} until its status is one of {@code statuses} or the time runs out. */
     public static JsonNode awaitSong(String baseUrl, String id, Duration timeout, String... statuses) {
-        long end = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < end) {
+        java.util.Set<String> wanted = java.util.Set.of(statuses);
+        return Await.value(timeout, 100, () -> {
             Response r = get(baseUrl + "/api/v1/songs/" + id);
-            if (r.status() == 200) {
-                last = r.json();
-                for (String s : statuses) {
-                    if (s.equals(last.path("status").asText())) {
-                        return last;
-                    }
-                }
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("Song " + id + " did not reach " + String.join("|", statuses) + " in " + timeout
-                + "; last seen: " + last);
+            return r.status() == 200 ? r.json() : null;
+        }, song -> wanted.contains(song.path("status").asText()), "song " + id + " " + String.join("|", statuses));
     }
 }

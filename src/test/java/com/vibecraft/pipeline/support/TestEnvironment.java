@@ -47,8 +47,12 @@ public final class TestEnvironment {
             System.setProperty("vibecraft.compose.auto", "false");
             System.setProperty("vibecraft.compose.size", "320x180");
             // at the end of a test class, work still in flight (say a write retried against a database the
-            // test has closed) is cut off after 3 s rather than the service's 15 s: nothing waits on it
-            System.setProperty("camel.main.shutdown-timeout", "3");
+            // test has closed, or a clip being rendered) is cut off after 1 s rather than the service's
+            // 15 s: nothing waits on it
+            System.setProperty("camel.main.shutdown-timeout", "1");
+            // and the SEDA consumers (analysis queue, worker slots) see the stop within 0.1 s instead of
+            // finishing a 1 s poll each, one after the other
+            System.setProperty("camel.component.seda.default-poll-timeout", "100");
             overrides.forEach(System::setProperty);
             return dir;
         } catch (IOException e) {

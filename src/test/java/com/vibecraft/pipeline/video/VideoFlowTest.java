@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.vibecraft.pipeline.App;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.PrometheusText;
 import com.vibecraft.pipeline.support.TestAudio;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class VideoFlowTest {
 
     static final int RATE = 22050;
+    /** A: 0-15 s, B: 15-30 s; enough for the several clips the tests below pick from, and half the work of a minute. */
+    static final int SONG_SEC = 30;
     static Path data;
     static String songId;
 
@@ -55,20 +58,11 @@ class VideoFlowTest {
         return base() + "/api/v1/songs/" + songId;
     }
 
-    static JsonNode awaitVideo(Duration timeout, Predicate<JsonNode> done) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < end) {
+    static JsonNode awaitVideo(Duration timeout, Predicate<JsonNode> done) {
+        return Await.value(timeout, 100, () -> {
             Http.Response r = Http.get(songUrl() + "/video/status");
-            if (r.status() == 200) {
-                last = r.json();
-                if (done.test(last)) {
-                    return last;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the video of " + songId + " did not get there in " + timeout + "; last: " + last);
+            return r.status() == 200 ? r.json() : null;
+        }, done, "the video of " + songId);
     }
 
     static Predicate<JsonNode> status(String status) {
@@ -82,7 +76,8 @@ class VideoFlowTest {
     @Test
     @Order(1)
     void theVideoIsComposedWhenTheLastClipCompletes() throws Exception {
-        Http.Response created = Http.upload(base(), "abab.wav", TestAudio.wav(TestAudio.abab(RATE, 11), RATE));
+        Http.Response created = Http.upload(base(), "abab.wav",
+                TestAudio.wav(java.util.Arrays.copyOf(TestAudio.abab(RATE, 11), RATE * SONG_SEC), RATE));
         assertEquals(201, created.status(), created.body());
         songId = created.json().path("id").asText();
 
@@ -91,7 +86,7 @@ class VideoFlowTest {
         assertEquals(320, v.path("width").asInt());
         assertEquals(180, v.path("height").asInt());
         assertEquals(24, v.path("fps").asInt());
-        assertEquals(60.0, v.path("durationSec").asDouble(), 1.0 / 24 + 1e-6);
+        assertEquals(SONG_SEC, v.path("durationSec").asDouble(), 1.0 / 24 + 1e-6);
         assertTrue(v.path("error").isNull());
         JsonNode clips = Http.get(songUrl() + "/clips/status").json();
         assertEquals(clips.path("totalClips").asInt(), clips.path("completedClips").asInt(), "composed after every clip");
@@ -117,7 +112,7 @@ class VideoFlowTest {
             assertEquals("aac", g.getAudioCodecName());
             assertEquals(320, g.getImageWidth());
             assertEquals(180, g.getImageHeight());
-            assertEquals(60.0, g.getLengthInTime() / 1e6, 0.1);
+            assertEquals(SONG_SEC, g.getLengthInTime() / 1e6, 0.1);
         } finally {
             Files.deleteIfExists(file);
         }
@@ -130,7 +125,7 @@ class VideoFlowTest {
         Http.Response r = Http.post(songUrl() + "/video");
         assertEquals(202, r.status(), r.body());
         JsonNode v = awaitVideo(Duration.ofSeconds(60), composedAfter(before));
-        assertEquals(60.0, v.path("durationSec").asDouble(), 1.0 / 24 + 1e-6);
+        assertEquals(SONG_SEC, v.path("durationSec").asDouble(), 1.0 / 24 + 1e-6);
         // two compositions so far, both re-encoded (preview clips are 8 fps): counted, timed, × real time
         var samples = PrometheusText.parse(Http.get(base() + "/metrics").body());
         assertEquals(2, PrometheusText.value(samples, "vibecraft_video_compositions_total", "outcome", "composed"));

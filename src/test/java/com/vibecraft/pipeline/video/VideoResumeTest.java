@@ -13,12 +13,13 @@ import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.PlannedClip;
 import com.vibecraft.pipeline.clips.RetryPolicy;
 import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
-import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.AnalysisClaims;
 import com.vibecraft.pipeline.song.AnalysisStore;
+import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import com.vibecraft.pipeline.storage.Database;
+import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -120,15 +121,9 @@ class VideoResumeTest {
         assertTrue(none.json().path("detail").asText().contains("no video yet"), none.body());
 
         String mid = base + "/api/v1/songs/" + MID_COMPOSITION;
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode v = null;
-        while (System.nanoTime() < end) {
-            v = Http.get(mid + "/video/status").json();
-            if (!"waiting".equals(v.path("status").asText()) && !"composing".equals(v.path("status").asText())) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        JsonNode v = Await.value(Duration.ofSeconds(60), 100, () -> Http.get(mid + "/video/status").json(),
+                x -> !"waiting".equals(x.path("status").asText()) && !"composing".equals(x.path("status").asText()),
+                "the dead instance's composition taken over and ended");
         assertEquals("composed", v.path("status").asText(), String.valueOf(v));
         assertEquals(SECONDS, v.path("durationSec").asDouble(), 1.0 / 24 + 1e-6);
         assertTrue(OffsetDateTime.parse(v.path("composedAt").asText()).isAfter(crashedLeaseEnds),

@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.vibecraft.pipeline.App;
 import com.vibecraft.pipeline.clips.preview.PreviewClipRenderer;
+import com.vibecraft.pipeline.support.FakePredictionsApi;
+import com.vibecraft.pipeline.support.FakePredictionsApi.Reply;
+import com.vibecraft.pipeline.support.FakePredictionsApi.Request;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
@@ -363,8 +359,10 @@ class WebPageIT {
         waitForText(By.id("token-state"), "token is set");
     }
 
+    /** A B A of 15 s each: sections to show and play, clips enough for one to fail, three quarters of a minute to compose. */
     private Path song(String name) {
-        return TestAudio.writeWav(work.resolve(name), TestAudio.abab(22050, name.hashCode()), 22050);
+        return TestAudio.writeWav(work.resolve(name), java.util.Arrays.copyOf(TestAudio.abab(22050, name.hashCode()),
+                22050 * 45), 22050);
     }
 
     private double[] sectionBounds(int index) {
@@ -403,9 +401,12 @@ class WebPageIT {
         Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
-    /** A predictions API on 127.0.0.1 that fails its first prediction and serves one real MP4 for the rest. */
+    /**
+     * A predictions API (the shared {@link FakePredictionsApi}, scripted) that fails its first
+     * prediction and serves one real MP4 for the rest.
+     */
     static final class VideoApi implements AutoCloseable {
-        private final HttpServer server;
+        private final FakePredictionsApi api = new FakePredictionsApi();
         private final AtomicInteger creates = new AtomicInteger();
         private final byte[] video;
 
@@ -414,53 +415,33 @@ class WebPageIT {
             new PreviewClipRenderer().render(TestAudio.sine(22050, 3, 440, 0.5), 22050, 0, 3, 8, 24, "clip", mp4);
             video = Files.readAllBytes(mp4);
             Files.delete(mp4);
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            server.createContext("/v1", this::handle);
-            server.setExecutor(Executors.newFixedThreadPool(4));
-            server.start();
+            api.script(this::answer);
         }
 
         String baseUrl() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+            return api.baseUrl();
         }
 
-        private void handle(HttpExchange ex) throws IOException {
-            ex.getRequestBody().readAllBytes();
-            String path = ex.getRequestURI().getPath();
-            if ("POST".equals(ex.getRequestMethod()) && path.equals("/v1/predictions")) {
+        private Reply answer(Request r) {
+            if ("POST".equals(r.method()) && r.path().equals("/v1/predictions")) {
                 // one read of the counter: two creates at once must not both see 2 and skip the failure
                 int n = creates.incrementAndGet();
                 String id = "p" + n + (n == 1 ? "-fail" : "-ok");
-                json(ex, 201, "{\"id\":\"" + id + "\",\"status\":\"starting\"}");
-            } else if (path.startsWith("/v1/predictions/")) {
-                String id = path.substring("/v1/predictions/".length());
-                json(ex, 200, id.endsWith("-fail")
+                return Reply.json(201, "{\"id\":\"" + id + "\",\"status\":\"starting\"}");
+            } else if (r.path().startsWith("/v1/predictions/")) {
+                String id = r.path().substring("/v1/predictions/".length());
+                return Reply.ok(id.endsWith("-fail")
                         ? "{\"id\":\"" + id + "\",\"status\":\"failed\",\"error\":\"content filter tripped\"}"
                         : "{\"id\":\"" + id + "\",\"status\":\"succeeded\",\"output\":[\"" + baseUrl() + "/files/" + id + ".mp4\"]}");
-            } else if (path.startsWith("/v1/files/")) {
-                ex.getResponseHeaders().add("Content-Type", "video/mp4");
-                ex.getResponseHeaders().add("Access-Control-Allow-Origin", "*");
-                ex.sendResponseHeaders(200, video.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(video);
-                }
-            } else {
-                json(ex, 404, "{}");
+            } else if (r.path().startsWith("/v1/files/")) {
+                return Reply.file("video/mp4", video);
             }
-        }
-
-        private static void json(HttpExchange ex, int status, String body) throws IOException {
-            byte[] b = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(status, b.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(b);
-            }
+            return Reply.json(404, "{}");
         }
 
         @Override
         public void close() {
-            server.stop(0);
+            api.close();
         }
     }
 }

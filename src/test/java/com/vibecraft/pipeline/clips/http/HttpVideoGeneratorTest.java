@@ -10,9 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vibecraft.pipeline.clips.ClipJob;
 import com.vibecraft.pipeline.clips.GeneratedClip;
-import com.vibecraft.pipeline.clips.http.FakePredictionsServer.Reply;
-import com.vibecraft.pipeline.clips.http.FakePredictionsServer.Request;
 import com.vibecraft.pipeline.clips.http.VideoGenerationException.Reason;
+import com.vibecraft.pipeline.support.FakePredictionsApi;
+import com.vibecraft.pipeline.support.FakePredictionsApi.Reply;
+import com.vibecraft.pipeline.support.FakePredictionsApi.Request;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -33,12 +34,12 @@ class HttpVideoGeneratorTest {
     private static final String ID = "pred-1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private FakePredictionsServer server;
+    private FakePredictionsApi server;
 
     /** Loads the HTTP client and server classes once, so a cold JVM does not eat the short test deadlines. */
     @BeforeAll
     static void warmUp() throws Exception {
-        try (FakePredictionsServer warm = new FakePredictionsServer()) {
+        try (FakePredictionsApi warm = new FakePredictionsApi()) {
             warm.script(r -> Reply.ok("{\"id\":\"w\",\"status\":\"succeeded\",\"output\":\"http://x/w.mp4\"}"));
             new HttpVideoGenerator(new HttpVideoSettings(warm.baseUrl(), "t", MODEL, Duration.ofSeconds(5),
                     Duration.ofMillis(20), Duration.ofSeconds(10))).generate(job());
@@ -47,7 +48,7 @@ class HttpVideoGeneratorTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new FakePredictionsServer();
+        server = new FakePredictionsApi();
     }
 
     @AfterEach

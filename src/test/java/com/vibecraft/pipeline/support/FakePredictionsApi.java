@@ -1,4 +1,4 @@
-package com.vibecraft.pipeline.clips.http;
+package com.vibecraft.pipeline.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,23 +15,39 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
-/** A scripted stand-in for a Replicate-style predictions API on 127.0.0.1; records every request. */
-final class FakePredictionsServer implements AutoCloseable {
+/**
+ * The one stand-in for a Replicate-style predictions API the tests use: a real HTTP server on
+ * 127.0.0.1 that answers every request with what its script says and records every request. The
+ * generator's own tests script it request by request; the service-level tests (ClipRetryTest,
+ * WorkerSlotsTest, WebPageIT) give it a script that plays a whole API.
+ */
+public final class FakePredictionsApi implements AutoCloseable {
 
     /** One request as received; header names are lower-cased. */
-    record Request(String method, String path, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record Request(String method, String path, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase());
         }
     }
 
-    record Reply(int status, String body, long delayMillis) {
-        static Reply json(int status, String body) {
-            return new Reply(status, body, 0);
+    /** An answer: status, content type, body and extra headers, sent after {@code delayMillis}. */
+    public record Reply(int status, String contentType, byte[] body, Map<String, String> headers, long delayMillis) {
+        /** A JSON answer sent after a delay. */
+        public Reply(int status, String json, long delayMillis) {
+            this(status, "application/json", json.getBytes(StandardCharsets.UTF_8), Map.of(), delayMillis);
         }
 
-        static Reply ok(String body) {
-            return json(200, body);
+        public static Reply json(int status, String json) {
+            return new Reply(status, json, 0);
+        }
+
+        public static Reply ok(String json) {
+            return json(200, json);
+        }
+
+        /** A file, as a CDN serves it to a browser on another origin. */
+        public static Reply file(String contentType, byte[] bytes) {
+            return new Reply(200, contentType, bytes, Map.of("Access-Control-Allow-Origin", "*"), 0);
         }
     }
 
@@ -45,31 +61,31 @@ final class FakePredictionsServer implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile Function<Request, Reply> script = r -> Reply.json(404, "{\"detail\":\"not scripted\"}");
 
-    FakePredictionsServer() throws IOException {
+    public FakePredictionsApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    void script(Function<Request, Reply> script) {
+    public void script(Function<Request, Reply> script) {
         this.script = script;
     }
 
-    String root() {
+    public String root() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** The API root the generator is configured with. */
-    String baseUrl() {
+    /** The API root a generator is configured with. */
+    public String baseUrl() {
         return root() + "/v1";
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    List<Request> requests(String method, String path) {
+    public List<Request> requests(String method, String path) {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
     }
 
@@ -84,13 +100,14 @@ final class FakePredictionsServer implements AutoCloseable {
             Reply reply = script.apply(request);
             if (reply.delayMillis() > 0) {
                 try {
-                    Thread.sleep(reply.delayMillis());
+                    Thread.sleep(reply.delayMillis()); // the slow API itself, not a test waiting
                 } catch (InterruptedException e) {
                     return;
                 }
             }
-            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            byte[] bytes = reply.body();
+            exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+            reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
