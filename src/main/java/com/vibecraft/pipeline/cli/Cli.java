@@ -61,6 +61,10 @@ public final class Cli {
                                          (pop909-train); refuses songs of pop909-dev (or --exclude)
               train-section-types <corpus-dir> <audio-dir>... [--out FILE] [--exclude INDEX_JSON]... [--cv N]
                                          train the namer of local sections (intro/verse/chorus/...)
+              export-boundary-data <corpus-dir> <audio-dir>... --out DIR [--exclude INDEX_JSON]... [--cv N]
+                                         the sequence network's training data (scripts/train-sequence-model.sh)
+              tune-sequence-model <export-dir> --model FILE
+                                         choose a trained network's blend with the trees and its decoding
               train-key <corpus-dir> <audio-dir>... [--out FILE] [--exclude INDEX_JSON]... [--cv N]
                                          learn the key profiles from the songs' keys in index.json
               key-score <corpus-dir> <audio-dir>
