@@ -19,6 +19,8 @@ public final class Http {
 
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Longest wait for any one answer (uploads of long songs on a loaded machine included). */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
 
     public record Response(int status, byte[] bytes, java.net.http.HttpHeaders headers) {
         public String body() {
@@ -127,7 +129,14 @@ public final class Http {
         return upload(baseUrl + "/api/v1/songs", "file", filename, content, null);
     }
 
+    /**
+     * Sends the request; one without a timeout of its own gets {@link #REQUEST_TIMEOUT}, so that a
+     * connection the server accepted but never answers fails the test instead of hanging it.
+     */
     public static Response send(HttpRequest request) {
+        if (request.timeout().isEmpty()) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true).timeout(REQUEST_TIMEOUT).build();
+        }
         try {
             HttpResponse<byte[]> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Response(r.statusCode(), r.body(), r.headers());
@@ -151,7 +160,9 @@ public final class Http {
                 throw new AssertionError("the service exited during start-up:\n" + log.get());
             }
             try {
-                if (get(baseUrl + "/healthz").status() == 200) {
+                // a short timeout per try: a connection accepted while the service starts may never be answered
+                if (send(HttpRequest.newBuilder(URI.create(baseUrl + "/healthz")).timeout(Duration.ofSeconds(3))
+                        .GET().build()).status() == 200) {
                     return;
                 }
             } catch (RuntimeException notYet) {
