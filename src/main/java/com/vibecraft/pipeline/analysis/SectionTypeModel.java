@@ -240,16 +240,11 @@ public final class SectionTypeModel {
         double[] start = null;
         double[] end = null;
         double[][] trans = new double[m][];
-        for (String raw : text.split("\n")) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String[] t = line.split("\\s+");
+        for (String[] t : ModelResources.records(text)) {
             switch (t[0]) {
                 case "features" -> {
                     if (!Arrays.asList(t).subList(1, t.length).equals(FEATURES)) {
-                        throw new IllegalArgumentException("section type model features differ: " + line);
+                        throw new IllegalArgumentException("section type model features differ: " + String.join(" ", t));
                     }
                 }
                 case "mean" -> mean = numbers(t, 1, d);
@@ -258,7 +253,7 @@ public final class SectionTypeModel {
                 case "start" -> start = numbers(t, 1, m);
                 case "end" -> end = numbers(t, 1, m);
                 case "trans" -> trans[typeIndex(t[1])] = numbers(t, 2, m);
-                default -> throw new IllegalArgumentException("bad section type model line: " + line);
+                default -> throw new IllegalArgumentException("bad section type model line: " + String.join(" ", t));
             }
         }
         if (mean == null || sd == null || start == null || end == null || Arrays.asList(w).contains(null)
@@ -420,11 +415,7 @@ public final class SectionTypeModel {
         if (t.length - from != count) {
             throw new IllegalArgumentException("expected " + count + " numbers in: " + String.join(" ", t));
         }
-        double[] v = new double[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = Double.parseDouble(t[from + i]);
-        }
-        return v;
+        return ModelResources.numbers(t, from);
     }
 
     private static void line(StringBuilder b, String head, double[] v) {

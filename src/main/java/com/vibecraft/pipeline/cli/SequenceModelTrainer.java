@@ -84,7 +84,7 @@ public final class SequenceModelTrainer {
              BufferedWriter jl = Files.newBufferedWriter(dir.resolve("songs.jsonl"))) {
             for (int i = 0; i < songs.size(); i++) {
                 BoundaryTraining.Song s = songs.get(i);
-                float[][] x = BoundaryTraining.sequence(s);
+                float[][] x = s.sequence();
                 ByteBuffer buf = ByteBuffer.allocate(x.length * x[0].length * 4).order(ByteOrder.LITTLE_ENDIAN);
                 for (float[] row : x) {
                     for (float v : row) {
@@ -97,15 +97,15 @@ public final class SequenceModelTrainer {
                 o.put("n", x.length);
                 o.put("offset", offset);
                 o.put("fold", foldOf.get(s.id()));
-                o.put("durationSec", BoundaryTraining.durationSec(s));
-                putArray(o.putArray("unitSec"), BoundaryTraining.unitSec(s));
-                putArray(o.putArray("reference"), BoundaryTraining.reference(s));
+                o.put("durationSec", s.durationSec());
+                putArray(o.putArray("unitSec"), s.unitSec());
+                putArray(o.putArray("reference"), s.reference());
                 ArrayNode y = o.putArray("y");
-                for (int v : BoundaryTraining.targets(s)) {
+                for (int v : s.targets()) {
                     y.add(v);
                 }
                 ArrayNode fn = o.putArray("function");
-                for (int v : BoundaryTraining.functions(s)) {
+                for (int v : s.functions()) {
                     fn.add(v);
                 }
                 putArray(o.putArray("trees"), trees.get(i));
@@ -179,7 +179,7 @@ public final class SequenceModelTrainer {
                 kept.append(line).append('\n');
             }
         }
-        Files.writeString(model, kept + SequenceTraining.decodingText(tuned));
+        Files.writeString(model, kept + tuned.decodingText());
         out.println("model written to " + model);
         return 0;
     }

@@ -65,6 +65,9 @@ public final class Database {
         return ds;
     }
 
+    /** H2's settings for our SQL: PostgreSQL's dialect, lower-case names, NULLs sorted last. */
+    public static final String H2_DIALECT = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+
     static String jdbcUrl(String url, Path dbDir) {
         if (!notBlank(url)) {
             // WRITE_DELAY=0: a commit is written before it is acknowledged (H2's default holds commits
@@ -73,7 +76,7 @@ public final class Database {
             // Camel was still finishing its work (a composition then failed with "Database is already
             // closed"); the pool closes it last instead
             return "jdbc:h2:file:" + dbDir.resolve("vibecraft").toAbsolutePath()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+                    + H2_DIALECT + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         }
         String u = url.trim();
         if (u.startsWith("jdbc:")) {

@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.support;
 
+import com.vibecraft.pipeline.storage.Database;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public final class StoppableH2 implements AutoCloseable {
     /** The service's JDBC URL for it (the embedded database's PostgreSQL mode and settings). */
     public String url() {
         return "jdbc:h2:tcp://127.0.0.1:" + port
-                + "/vibecraft;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
+                + "/vibecraft" + Database.H2_DIALECT + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** Starts the server (again) on its port. */

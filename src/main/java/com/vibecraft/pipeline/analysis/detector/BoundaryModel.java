@@ -102,22 +102,12 @@ public final class BoundaryModel {
         List<Tree> trees = new ArrayList<>();
         double gapWeight = 0;
         double[] gaps = new double[0];
-        for (String raw : text.split("\n")) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String[] t = line.split("\\s+");
+        for (String[] t : ModelResources.records(text)) {
             switch (t[0]) {
                 case "threshold" -> thr = Double.parseDouble(t[1]);
                 case "base" -> base = Double.parseDouble(t[1]);
                 case "gapweight" -> gapWeight = Double.parseDouble(t[1]);
-                case "gaps" -> {
-                    gaps = new double[t.length - 1];
-                    for (int i = 1; i < t.length; i++) {
-                        gaps[i - 1] = Double.parseDouble(t[i]);
-                    }
-                }
+                case "gaps" -> gaps = ModelResources.numbers(t, 1);
                 case "features" -> {
                     if (!Arrays.asList(t).subList(1, t.length).equals(names)) {
                         throw new IllegalArgumentException("boundary model features differ from the detector's: "
@@ -127,7 +117,7 @@ public final class BoundaryModel {
                 }
                 case "t" -> {
                     if (t.length != 11) {
-                        throw new IllegalArgumentException("bad boundary model tree: " + line);
+                        throw new IllegalArgumentException("bad boundary model tree: " + String.join(" ", t));
                     }
                     int f0 = feature(t[1]);
                     int f1 = feature(t[3]);
@@ -139,7 +129,7 @@ public final class BoundaryModel {
                     trees.add(new Tree(f0, Double.parseDouble(t[2]), f1, Double.parseDouble(t[4]), f2,
                             Double.parseDouble(t[6]), leaf));
                 }
-                default -> throw new IllegalArgumentException("bad boundary model line: " + line);
+                default -> throw new IllegalArgumentException("bad boundary model line: " + String.join(" ", t));
             }
         }
         if (thr == null || base == null || !featuresOk || trees.isEmpty()) {

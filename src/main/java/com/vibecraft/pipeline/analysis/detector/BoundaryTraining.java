@@ -44,6 +44,33 @@ public final class BoundaryTraining {
             return id;
         }
 
+        /** The sequence model's inputs per unit; null unless prepared with labels. */
+        public float[][] sequence() {
+            return sequence;
+        }
+
+        /** Section function per unit; null unless prepared with labels. */
+        public int[] functions() {
+            return function;
+        }
+
+        public double durationSec() {
+            return durationSec;
+        }
+
+        public double[] unitSec() {
+            return unitSec;
+        }
+
+        public double[] reference() {
+            return reference;
+        }
+
+        /** 1 where a section starts, per unit. */
+        public int[] targets() {
+            return y;
+        }
+
         public int positives() {
             int c = 0;
             for (int v : y) {
@@ -131,31 +158,7 @@ public final class BoundaryTraining {
         return song;
     }
 
-    /** Accessors for the export of training data ({@code export-boundary-data}). */
-    public static float[][] sequence(Song s) {
-        return s.sequence;
-    }
-
-    public static double durationSec(Song s) {
-        return s.durationSec;
-    }
-
-    public static double[] unitSec(Song s) {
-        return s.unitSec;
-    }
-
-    public static double[] reference(Song s) {
-        return s.reference;
-    }
-
-    public static int[] targets(Song s) {
-        return s.y;
-    }
-
-    public static int[] functions(Song s) {
-        return s.function;
-    }
-
+    /** Column names of {@link Song#sequence()}. */
     public static List<String> sequenceFeatureNames() {
         return SequenceFeatures.NAMES;
     }

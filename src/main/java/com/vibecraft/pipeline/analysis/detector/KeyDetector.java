@@ -288,22 +288,13 @@ public final class KeyDetector {
         double[][] p = new double[4][];
         double weight = 0;
         List<String> names = List.of("major", "minor", "ending-major", "ending-minor");
-        for (String line : text.split("\n")) {
-            String l = line.trim();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            String[] f = l.split("\\s+");
+        for (String[] f : ModelResources.records(text)) {
             if (f[0].equals("ending-weight")) {
                 weight = Double.parseDouble(f[1]);
             } else if (names.contains(f[0]) && f.length == 13) {
-                double[] row = new double[12];
-                for (int i = 0; i < 12; i++) {
-                    row[i] = Double.parseDouble(f[i + 1]);
-                }
-                p[names.indexOf(f[0])] = row;
+                p[names.indexOf(f[0])] = ModelResources.numbers(f, 1);
             } else {
-                throw new IllegalArgumentException("Not a key profile line: " + l);
+                throw new IllegalArgumentException("Not a key profile line: " + String.join(" ", f));
             }
         }
         List<String> missing = new ArrayList<>();

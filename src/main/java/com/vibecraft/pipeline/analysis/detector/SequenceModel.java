@@ -90,12 +90,7 @@ public final class SequenceModel {
         double gapWeight = 0;
         int d = SequenceFeatures.NAMES.size();
         boolean featuresOk = false;
-        for (String raw : text.split("\n")) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String[] t = line.split("\\s+");
+        for (String[] t : ModelResources.records(text)) {
             switch (t[0]) {
                 case "features" -> {
                     if (!Arrays.asList(t).subList(1, t.length).equals(SequenceFeatures.NAMES)) {
@@ -148,12 +143,7 @@ public final class SequenceModel {
                         Double.parseDouble(t[3])};
                 case "threshold" -> threshold = Double.parseDouble(t[1]);
                 case "gapweight" -> gapWeight = Double.parseDouble(t[1]);
-                case "gaps" -> {
-                    gaps = new double[t.length - 1];
-                    for (int i = 1; i < t.length; i++) {
-                        gaps[i - 1] = Double.parseDouble(t[i]);
-                    }
-                }
+                case "gaps" -> gaps = ModelResources.numbers(t, 1);
                 default -> throw new IllegalArgumentException("bad sequence model line: " + t[0]);
             }
         }
@@ -192,8 +182,8 @@ public final class SequenceModel {
         return new SequenceModel(mean, std, networks, blend, threshold, gapPrior.clone(), gapWeight);
     }
 
-    /** The decode lines of the text form. */
-    String decodingText() {
+    /** The decode lines of the text form (blend, threshold, gap prior). */
+    public String decodingText() {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "blend %.3f %.3f %.3f%n", blendTrees, blendNet, blendBias));
         b.append(String.format(Locale.ROOT, "threshold %.4f%n", threshold));

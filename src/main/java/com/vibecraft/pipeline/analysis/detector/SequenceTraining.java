@@ -71,9 +71,4 @@ public final class SequenceTraining {
         log.accept("chosen: " + best.summary());
         return net.withDecoding(best.blend, best.threshold, prior, best.gapWeight);
     }
-
-    /** The decode lines of a tuned model's text form. */
-    public static String decodingText(SequenceModel m) {
-        return m.decodingText();
-    }
 }
