@@ -1,6 +1,6 @@
 #!/bin/bash
 # render-training.sh SRC_DIR OUT_DIR [--seed N] [--limit K] [--ids a,b,c] [--exclude INDEX_JSON]
-#                    [--decode-lossy] [--keep-midi]
+#                    [--decode-lossy] [--keep-midi] [--section-cues exact|loose]
 # render-training.sh --self-test [SRC_DIR]
 #
 # Renders *varied* training audio from a POP909-style corpus folder (midi/NNN.mid, refs/NNN.json,

@@ -4,7 +4,7 @@
 Run it through scripts/render-training.sh (which installs the Debian packages it needs):
 
     render_training.py SRC_DIR OUT_DIR [--seed N] [--limit K] [--ids a,b,c] [--exclude INDEX_JSON]...
-                       [--decode-lossy] [--keep-midi] [--self-test]
+                       [--decode-lossy] [--keep-midi] [--section-cues exact|loose]
 
 For every SRC_DIR/midi/NNN.mid (with refs/NNN.json and beats/NNN.txt) it writes one audio file
 OUT_DIR/NNN.{wav,mp3,ogg} (22050 Hz, mono) and an entry in OUT_DIR/manifest.json.  Per song, all
@@ -17,6 +17,11 @@ same whichever other songs are rendered with it:
 - generated drums (channel 10) that follow the sections of refs/NNN.json on the beats of
   beats/NNN.txt (a pattern per section type, a crash on a section's first beat, sometimes a fill
   before a boundary; several styles and kits; 20 % of the other songs have no drums);
+  with --section-cues loose the drums follow the sections the way a drummer does, not exactly:
+  the crash on a section's first beat only sometimes, crashes and fills on phrase starts inside
+  sections too, a third of the songs with one groove and level throughout, and a drum entry that
+  may come a bar before or some bars after the first section change (so a learned model cannot
+  take "the drums changed" for "a section starts");
 - a bass line on the lowest sounding PIANO note, moved into the bass register;
 - the soundfont (FluidR3_GM, MuseScore_General, TimGM6mb), mixer levels, pan, reverb/chorus sends;
 - EQ (high-pass, low-pass, 0-3 peaking bands), peak level (-14..-2 dBFS) and the output codec
@@ -48,6 +53,7 @@ import time
 import mido
 
 GENERATOR_VERSION = 1
+SECTION_CUES = ("exact", "loose")
 RATE = 22050
 FLUID_GAIN = 0.4
 
@@ -191,7 +197,7 @@ def to_track(name, events, end_tick=0):
 
 
 # ---------------------------------------------------------------------------- choices
-def choose(seed, song_id, sections):
+def choose(seed, song_id, sections, section_cues="exact"):
     rng = song_rng(seed, song_id, "choices")
     c = {"seed": seed, "generatorVersion": GENERATOR_VERSION}
     c["soundfont"] = rng.choice([s[0] for s in SOUNDFONTS])
@@ -251,7 +257,18 @@ def choose(seed, song_id, sections):
         c["codec"] = {"format": "ogg", "quality": rng.randint(1, 5)}
     else:
         c["codec"] = {"format": "wav"}
+    if section_cues == "loose":  # (no key otherwise: exact renders stay byte-identical, manifest too)
+        c["cues"] = loose_cues(seed, song_id)
     return c
+
+
+def loose_cues(seed, song_id):
+    """How loosely this song's drums follow its sections (own generator: the other choices stay put)."""
+    rng = song_rng(seed, song_id, "cues")
+    return {"startCrash": rng.choice([0.3, 0.6, 0.9]),        # P(crash on a section's first beat)
+            "phraseEvents": rng.choice([0.0, 0.25, 0.5]),     # P(crash, maybe a fill, on a 4-bar phrase inside)
+            "flat": rng.random() < 0.35,                      # one groove and level for the whole song
+            "entryShiftBars": rng.choice([0, 0, -1, 2, 4])}   # drums after a silent intro come in early/late
 
 
 # ---------------------------------------------------------------------------- arrangement
@@ -283,9 +300,17 @@ def drum_events(c, sections, grid, rng, song_id):
         vel = max(1, min(127, int(vel + rng.randint(-6, 6))))
         hits.append((max(0.0, t + rng.uniform(-0.004, 0.004)), key, vel))
 
-    for (t, dur, si, k, n) in grid:
+    cues = c.get("cues")
+    flat = cues is not None and cues["flat"]
+    entry = None  # loose cues: the global beat where drums after a silent intro come in
+    if cues is not None and d["introDrums"] == "none" and not flat:
+        first_change = next((g for g, (_, _, si, _, _) in enumerate(grid) if sections[si]["label"] != "intro"), None)
+        if first_change is not None and first_change > 0:
+            entry = max(0, first_change + 4 * cues["entryShiftBars"])
+
+    for g, (t, dur, si, k, n) in enumerate(grid):
         s = sections[si]
-        label = s["label"]
+        label = "verse" if flat else s["label"]
         pos = k % 4          # sections start on a bar line (4/4)
         bar = k // 4
         sub = [t + dur * f for f in (0.0, 0.25, 0.5, 0.75)]
@@ -302,10 +327,20 @@ def drum_events(c, sections, grid, rng, song_id):
             mode = "sparse" if k >= n / 2 else "groove"
         elif label == "bridge" and d["bridgeFeel"] != "same":
             mode = d["bridgeFeel"]
+        if entry is not None:
+            mode = None if g < entry else (mode or "groove")
         if mode is None:
             continue
         v = lambda base: base * lvl
-        if first and label != "intro":
+        crash_at_start = first and s["label"] != "intro"
+        if cues is not None:
+            rc = random.Random(hash_int(c["seed"], song_id, g, "crash"))
+            if first:
+                crash_at_start = crash_at_start and rc.random() < cues["startCrash"]
+            elif k % 16 == 0 and last_beats > 8:
+                crash_at_start = rc.random() < cues["phraseEvents"]
+            crash_at_start = crash_at_start or (g == entry and rc.random() < 0.5)
+        if crash_at_start:
             hit(t, CRASH, v(110))
         # fill: the last 1 or 2 beats before a boundary (decided per section, reproducibly)
         fill_beats = 0
@@ -313,6 +348,11 @@ def drum_events(c, sections, grid, rng, song_id):
             rs = random.Random(hash_int(c["seed"], song_id, si, "fill"))
             if rs.random() < P_FILL:
                 fill_beats = rs.choice([1, 1, 2])
+        if cues is not None and k % 16 >= 14 and last_beats > 8:
+            # loose cues: a drummer's fill before a phrase inside the section too
+            rf = random.Random(hash_int(c["seed"], song_id, si, k // 16, "phrase-fill"))
+            if rf.random() < cues["phraseEvents"] * 0.6:
+                fill_beats, last_beats = rf.choice([1, 2]), 16 - k % 16
         if last_beats <= fill_beats and mode != "sparse":
             toms = [SNARE, SNARE, HTOM, HTOM, MTOM, MTOM, LTOM, FTOM]
             j = (fill_beats - last_beats) * 4
@@ -430,7 +470,8 @@ def bass_events(c, sections, grid, piano, tmap, rng):
                 p -= 12
             while p < 28:
                 p += 12
-            lvl = {"intro": 0.8, "verse": 0.9, "chorus": 1.0, "bridge": 0.9, "outro": 0.8}[label]
+            lvl = 0.9 if c.get("cues") and c["cues"]["flat"] else \
+                {"intro": 0.8, "verse": 0.9, "chorus": 1.0, "bridge": 0.9, "outro": 0.8}[label]
             vel = int(max(30, min(127, (92 if a == t and pos == 0 else 80) * lvl + rng.randint(-5, 5))))
             out.append((a, a + max(0.08, length * 0.92), p, vel))
     return out
@@ -548,11 +589,11 @@ def eq_filter(eq):
     return parts
 
 
-def render_song(song_id, src, out_dir, tmp, seed, sf_paths, decode_lossy, keep_midi):
+def render_song(song_id, src, out_dir, tmp, seed, sf_paths, decode_lossy, keep_midi, section_cues):
     sections = load_sections(src, song_id)
     beats = [float(x) for x in open(os.path.join(src, "beats", song_id + ".txt")).read().split()]
     mid = mido.MidiFile(os.path.join(src, "midi", song_id + ".mid"))
-    c = choose(seed, song_id, sections)
+    c = choose(seed, song_id, sections, section_cues)
     new = build_midi(mid, sections, beats, c, seed, song_id)
     mpath = os.path.join(tmp, song_id + ".mid")
     new.save(mpath)
@@ -676,6 +717,9 @@ def main(argv):
     ap.add_argument("--decode-lossy", action="store_true",
                     help="decode MP3/Ogg back to NNN.wav (codec artefacts kept, one format out)")
     ap.add_argument("--keep-midi", action="store_true", help="also keep OUT/midi/NNN.mid (the arrangement)")
+    ap.add_argument("--section-cues", choices=SECTION_CUES, default="exact",
+                    help="exact: the drums change exactly at section starts (the data of the shipped "
+                         "boundary model); loose: as a drummer would, sometimes not (see the module text)")
     a = ap.parse_args(argv)
 
     src = a.src.rstrip("/")
@@ -733,7 +777,11 @@ def main(argv):
     if manifest.get("seed", a.seed) != a.seed:
         log(f"render_training: {a.out} was rendered with --seed {manifest['seed']}, not {a.seed}: use another folder")
         return 2
+    if manifest.get("sectionCues", a.section_cues) != a.section_cues:
+        log(f"render_training: {a.out} was rendered with --section-cues {manifest['sectionCues']}: use another folder")
+        return 2
     manifest["seed"] = a.seed
+    manifest["sectionCues"] = a.section_cues
     manifest["generator"] = f"scripts/render_training.py v{GENERATOR_VERSION}"
     manifest["tools"] = tool_versions()
     manifest["soundfonts"] = {n: os.path.realpath(p) for n, p in sf_paths.items()}
@@ -750,7 +798,8 @@ def main(argv):
                 continue
             t0 = time.time()
             try:
-                c = describe(render_song(sid, src, a.out, tmp, a.seed, sf_paths, a.decode_lossy, a.keep_midi))
+                c = describe(render_song(sid, src, a.out, tmp, a.seed, sf_paths, a.decode_lossy, a.keep_midi,
+                                             a.section_cues))
             except Exception as e:  # noqa: BLE001 - report and go on with the next song
                 failed += 1
                 log(f"[{i}/{len(ids)}] {sid}: FAILED: {e}")

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Trains the detector's sequence network (SequenceModel.java) on what `export-boundary-data` wrote.
 
-train_sequence_model.py EXPORT_DIR --out MODEL_FILE [--epochs N] [--channels C] [--seed S]
+train_sequence_model.py EXPORT_DIR --out MODEL_FILE [--epochs N] [--channels C] [--seed S] [--group-dropout P]
 
 A temporal convolutional network over the beats of each song: a per-beat projection of the
 standardised inputs, residual blocks of dilated convolutions (kernel 3, dilations 1..32: 63
@@ -17,6 +17,7 @@ file byte for byte with the same torch version. Needs Debian's python3-torch (ru
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
@@ -27,6 +28,20 @@ import torch.nn.functional as F
 
 DILATIONS = (1, 2, 4, 8, 16, 32)
 FUNCTIONS = 6
+# input groups that --group-dropout hides together: a network must not lean on one kind of cue
+# (in the band renders the drums and level change right at the section starts)
+GROUPS = {
+    "sound": r"onset|bass|bassPrev|energy.*|rhythm\d+|contrast.*|timbre\d+|quietBefore",
+    "harmony": r"chroma.*",
+    "repetition": r"stripe.*|rep.*|sim.*|phrase\d+",
+    "novelty": r"nov.*|fine.*|classic.*|coarse.*|barNov|barStripe",
+}
+
+
+def groups_of(names):
+    """Column indexes of each dropout group."""
+    return [np.array([i for i, n in enumerate(names) if re.fullmatch(p, n)], dtype=np.int64)
+            for p in GROUPS.values()]
 
 
 class Net(nn.Module):
@@ -63,7 +78,7 @@ def targets(s):
     return t
 
 
-def batches(idx, songs, xs, rng, bs):
+def batches(idx, songs, xs, rng, bs, groups=(), group_dropout=0.0):
     order = list(idx)
     rng.shuffle(order)
     for k in range(0, len(order), bs):
@@ -77,13 +92,16 @@ def batches(idx, songs, xs, rng, bs):
         for j, i in enumerate(part):
             m = songs[i]["n"]
             xb[j, :, :m] = xs[i].T
+            for g in groups:
+                if rng.rand() < group_dropout:
+                    xb[j, g, :m] = 0.0  # the standardised mean: "no information"
             yb[j, :m] = targets(songs[i])
             fb[j, :m] = songs[i]["function"]
             mb[j, 0, :m] = 1
         yield torch.from_numpy(xb), torch.from_numpy(yb), torch.from_numpy(fb), torch.from_numpy(mb)
 
 
-def train(idx, songs, xs, d, args, seed):
+def train(idx, songs, xs, d, args, seed, groups=()):
     torch.manual_seed(seed)
     rng = np.random.RandomState(seed)
     net = Net(d, args.channels)
@@ -92,7 +110,7 @@ def train(idx, songs, xs, d, args, seed):
     for ep in range(args.epochs):
         net.train()
         tot = 0.0
-        for xb, yb, fb, mb in batches(idx, songs, xs, rng, args.batch):
+        for xb, yb, fb, mb in batches(idx, songs, xs, rng, args.batch, groups, args.group_dropout):
             logit, fn = net(xb, mb)
             m = mb[:, 0]
             bl = F.binary_cross_entropy_with_logits(logit, yb, pos_weight=pos, reduction="none")
@@ -122,7 +140,7 @@ def write(nets, meta, mean, std, args, out, summary):
     c = args.channels
     lines = ["# vibecraft sequence model: a temporal convolutional network over the beats (SequenceModel.java)",
              "# trained by: scripts/train-sequence-model.sh (train_sequence_model.py --epochs %d --channels %d --seed %d"
-             " --ensemble %d)" % (args.epochs, c, args.seed, args.ensemble),
+             " --ensemble %d --group-dropout %g)" % (args.epochs, c, args.seed, args.ensemble, args.group_dropout),
              "# " + summary,
              meta["data"],
              "features " + " ".join(meta["features"]),
@@ -149,6 +167,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ensemble", type=int, default=3, help="networks from different seeds, logits averaged")
     ap.add_argument("--no-cv", action="store_true", help="skip the per-fold networks (no net-oof.f32)")
+    ap.add_argument("--group-dropout", type=float, default=0.0,
+                    help="in training, hide each input group (sound, harmony, repetition, novelty) of a song "
+                         "with this probability")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
@@ -161,20 +182,24 @@ def main():
     xs = [z[s["offset"]:s["offset"] + s["n"]] for s in songs]
     d = x.shape[1]
     everyone = list(range(len(songs)))
+    groups = groups_of(meta["features"]) if args.group_dropout > 0 else []
+    for name, g in zip(GROUPS, groups):
+        print(f"group {name}: {len(g)} inputs", file=sys.stderr, flush=True)
     t0 = time.time()
     if not args.no_cv:
         oof = np.zeros(x.shape[0], np.float32)
         for fold in range(meta["folds"]):
             tr = [i for i in everyone if songs[i]["fold"] != fold]
             print(f"fold {fold + 1}/{meta['folds']}: {len(tr)} songs", file=sys.stderr, flush=True)
-            nets = [train(tr, songs, xs, d, args, args.seed + 100 * (fold + 1) + e) for e in range(args.ensemble)]
+            nets = [train(tr, songs, xs, d, args, args.seed + 100 * (fold + 1) + e, groups)
+                    for e in range(args.ensemble)]
             for i in everyone:
                 if songs[i]["fold"] == fold:
                     oof[songs[i]["offset"]:songs[i]["offset"] + songs[i]["n"]] = \
                         np.mean([predict(net, xs[i]) for net in nets], axis=0)
         oof.astype("<f4").tofile(os.path.join(args.export, "net-oof.f32"))
     print(f"all {len(songs)} songs", file=sys.stderr, flush=True)
-    nets = [train(everyone, songs, xs, d, args, args.seed + e) for e in range(args.ensemble)]
+    nets = [train(everyone, songs, xs, d, args, args.seed + e, groups) for e in range(args.ensemble)]
     weights = sum(p.numel() for n, p in nets[0].named_parameters() if not n.startswith("fn."))
     summary = "%d songs, %d beats, %d networks of %d weights used at run time" % (
         len(songs), x.shape[0], len(nets), weights)
