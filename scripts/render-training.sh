@@ -15,7 +15,8 @@
 # Render into a temporary folder (e.g. /tmp/pop909-train-varied); never commit the audio.
 #
 # --self-test renders one song (the first of SRC_DIR, default ../shared/corpus/pop909-train)
-# twice into two temporary folders and compares the md5 of the audio and the manifest.
+# twice into two temporary folders and compares the md5 of the audio and the manifest, with each
+# --section-cues.
 #
 # Needs (Debian packages, installed with apt-get if missing, as root or through sudo -n):
 #   fluidsynth fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont ffmpeg python3-mido
@@ -77,18 +78,21 @@ if [ "$1" = "--self-test" ]; then
   trap 'rm -rf "$T"' EXIT
   # a song that is not solo piano and has drums with seed 1 exercises the most code: 002
   ID=${SELFTEST_ID:-002}
-  for run in a b; do
-    "$PY" "$HERE/render_training.py" "$SRC" "$T/$run" --ids "$ID" --seed 1 || die "self-test: render $run failed"
+  for cues in exact loose; do
+    for run in a b; do
+      "$PY" "$HERE/render_training.py" "$SRC" "$T/$cues-$run" --ids "$ID" --seed 1 --section-cues "$cues" \
+        || die "self-test: render $cues-$run failed"
+    done
+    A=$(cd "$T/$cues-a" && md5sum "$ID".* manifest.json)
+    B=$(cd "$T/$cues-b" && md5sum "$ID".* manifest.json)
+    echo "$A"
+    if [ "$A" != "$B" ]; then
+      echo "$B" >&2
+      die "self-test FAILED: the two renders of $ID (--section-cues $cues) differ"
+    fi
   done
-  A=$(cd "$T/a" && md5sum "$ID".* manifest.json)
-  B=$(cd "$T/b" && md5sum "$ID".* manifest.json)
-  echo "$A"
-  if [ "$A" = "$B" ]; then
-    echo "render-training.sh: self-test OK (two renders of $ID are byte-identical)"
-    exit 0
-  fi
-  echo "$B" >&2
-  die "self-test FAILED: the two renders of $ID differ"
+  echo "render-training.sh: self-test OK (two renders of $ID are byte-identical, exact and loose cues)"
+  exit 0
 fi
 
 exec nice -n 10 "$PY" "$HERE/render_training.py" "$@"
