@@ -12,9 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,6 @@ public class ClipDispatchSteps {
     private final ClipLinks links;
     private final String consumerName;
     private final Duration visibilityTimeout;
-    /** Jobs of fresh plans that reached the stream and are not yet marked sent in the ledger. */
-    private final Queue<ClipJob> unconfirmed = new ConcurrentLinkedQueue<>();
 
     public ClipDispatchSteps(ClipRepository clips, ClipJobQueue queue, ClipLinks links, String consumerName,
                              Duration visibilityTimeout) {
@@ -60,33 +56,6 @@ public class ClipDispatchSteps {
         queue.enqueueAll(jobs);
         clips.markSentAll(jobs.stream().map(ClipJob::jobId).toList());
         LOG.debug("{} clip jobs sent", jobs.size());
-    }
-
-    /**
-     * Puts a fresh plan's jobs on the stream in one call and leaves marking them sent to
-     * {@link #confirmSent()}, which marks the jobs of many plans in one transaction: the plan's request
-     * then writes the ledger once instead of twice. Should this instance stop before the marking, the
-     * rows are still unsent and the relay sends them again, which the send markers in Redis turn into
-     * no XADD at all; so no job is lost and none goes out twice.
-     */
-    public void sendPlanned(List<ClipJob> jobs) {
-        if (jobs == null || jobs.isEmpty()) {
-            return;
-        }
-        queue.enqueueAll(jobs);
-        unconfirmed.addAll(jobs);
-        LOG.debug("{} clip jobs sent", jobs.size());
-    }
-
-    /** Marks the jobs {@link #sendPlanned} put on the stream as sent; @return how many it marked. */
-    public int confirmSent() {
-        List<ClipJob> jobs = new ArrayList<>();
-        for (ClipJob job = unconfirmed.poll(); job != null; job = unconfirmed.poll()) {
-            jobs.add(job);
-        }
-        // on a failure they stay unsent in the ledger, which the relay then settles
-        clips.markSentAll(jobs.stream().map(ClipJob::jobId).toList());
-        return jobs.size();
     }
 
     /** Jobs whose send did not happen (Redis was down), for the relay. */

@@ -45,8 +45,7 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * A song's plan on the way out (issue 13 item 5), on the real database and a Redis of the test's own:
- * the rows in one transaction, the jobs in one scripted call, the send markers in one update (for a
- * fresh plan, one update after the call for the jobs of all plans sent meanwhile); a send
+ * the rows in one transaction, the jobs in one scripted call, the send markers in one update; a send
  * that fails part-way or entirely leaves the rows to the relay, which puts every job on the stream
  * exactly once.
  */
@@ -164,41 +163,6 @@ class ClipSendBatchTest {
         // in plan order on the stream
         assertEquals(jobs.stream().map(j -> j.jobId().toString()).toList(),
                 stream().stream().map(e -> e.getFields().get("jobId")).toList());
-    }
-
-    @Test
-    void aFreshPlansJobsGoOutAtOnceAndAreMarkedSentAfterwardsWithOthers() throws Exception {
-        UUID a = song();
-        UUID b = song();
-        List<ClipJob> jobsA = plan(a);
-        List<ClipJob> jobsB = plan(b);
-        dispatch.sendPlanned(jobsA);
-        dispatch.sendPlanned(jobsB);
-        List<ClipJob> both = new ArrayList<>(jobsA);
-        both.addAll(jobsB);
-        assertEachOnce(both);
-        assertEquals(CLIPS, unsentJobIds(a).size(), "on the stream, not yet marked in the ledger");
-
-        assertEquals(2 * CLIPS, dispatch.confirmSent(), "both plans' jobs marked at once");
-        assertEquals(Set.of(), unsentJobIds(a));
-        assertEquals(Set.of(), unsentJobIds(b));
-        assertEquals(0, dispatch.confirmSent(), "each marked once");
-    }
-
-    @Test
-    void aFreshPlanWhoseInstanceStoppedBeforeMarkingIsSettledByTheRelayWithoutASecondSend() throws Exception {
-        UUID songId = song();
-        List<ClipJob> jobs = plan(songId);
-        dispatch.sendPlanned(jobs);
-        // the instance stops here: another one (or this one restarted) knows nothing of the pending marks
-        ClipDispatchSteps restarted = new ClipDispatchSteps(clips, queue, links, "test", Duration.ofMinutes(5));
-        assertEquals(0, restarted.confirmSent());
-        assertEquals(CLIPS, unsentJobIds(songId).size());
-
-        Await.until(Duration.ofSeconds(10), () -> relay(songId).size() == CLIPS, "the relay to see the rows");
-        restarted.sendAll(relay(songId));
-        assertEachOnce(jobs);
-        assertEquals(Set.of(), unsentJobIds(songId));
     }
 
     @Test
