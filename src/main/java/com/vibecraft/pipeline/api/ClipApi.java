@@ -4,7 +4,6 @@ import com.vibecraft.pipeline.clips.Clip;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipSummary;
 import com.vibecraft.pipeline.domain.NotFoundException;
-import com.vibecraft.pipeline.song.Song;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import java.io.File;
@@ -26,18 +25,19 @@ public class ClipApi {
 
     public List<Clip> clipsOf(String songId) {
         UUID id = NotFoundException.parseId(songId, "Song " + songId + " was not found.");
-        songs.findById(id).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
+        songs.durationSec(id).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
         return clips.findBySong(id);
     }
 
     public ClipSummary summary(String songId) {
         UUID id = NotFoundException.parseId(songId, "No clip plans found for this song.");
-        Song song = songs.findById(id).orElseThrow(() -> new NotFoundException("No clip plans found for this song."));
+        double durationSec = songs.durationSec(id)
+                .orElseThrow(() -> new NotFoundException("No clip plans found for this song."));
         List<Clip> list = clips.findBySong(id);
         if (list.isEmpty()) {
             throw new NotFoundException("No clip plans found for this song.");
         }
-        return ClipSummary.of(id, song.durationSec(), list);
+        return ClipSummary.of(id, durationSec, list);
     }
 
     /** The preview video of a clip, if the built-in preview generator made one. */

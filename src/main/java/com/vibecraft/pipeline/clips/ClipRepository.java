@@ -43,6 +43,7 @@ public class ClipRepository {
     /** The outcome of a failure report. */
     public enum FailureOutcome { RETRY_SCHEDULED, EXHAUSTED, STALE }
 
+    // in the order map() reads them
     private static final String COLUMNS = "id, song_id, section_id, section_type, section_display_name, clip_index, "
             + "start_sec, end_sec, duration_sec, start_beat, end_beat, fps, num_frames, status, attempts, max_attempts, "
             + "next_attempt_at, error, prompt, style_seed, video_url, job_id, created_at, updated_at, completed_at";
@@ -307,32 +308,37 @@ public class ClipRepository {
                 Map.of("before", Jdbc.now().minus(age), "limit", limit), rs -> rs.getObject(1, UUID.class));
     }
 
+    /** A row of {@link #COLUMNS}, by position: a status read maps dozens, and a lookup by name costs more than the value. */
     private static Clip map(ResultSet rs) throws SQLException {
+        int startBeat = rs.getInt(10);
+        Integer startBeatOrNull = rs.wasNull() ? null : startBeat;
+        int endBeat = rs.getInt(11);
+        Integer endBeatOrNull = rs.wasNull() ? null : endBeat;
         return new Clip(
-                rs.getObject("id", UUID.class),
-                rs.getObject("song_id", UUID.class),
-                rs.getString("section_id"),
-                rs.getString("section_type"),
-                rs.getString("section_display_name"),
-                rs.getInt("clip_index"),
-                rs.getDouble("start_sec"),
-                rs.getDouble("end_sec"),
-                rs.getDouble("duration_sec"),
-                Jdbc.intOrNull(rs, "start_beat"),
-                Jdbc.intOrNull(rs, "end_beat"),
-                rs.getInt("fps"),
-                rs.getInt("num_frames"),
-                ClipStatus.of(rs.getString("status")),
-                rs.getInt("attempts"),
-                rs.getInt("max_attempts"),
-                Jdbc.iso(rs.getObject("next_attempt_at", OffsetDateTime.class)),
-                rs.getString("error"),
-                rs.getString("prompt"),
-                rs.getLong("style_seed"),
-                rs.getString("video_url"),
-                rs.getObject("job_id", UUID.class),
-                Jdbc.iso(rs.getObject("created_at", OffsetDateTime.class)),
-                Jdbc.iso(rs.getObject("updated_at", OffsetDateTime.class)),
-                Jdbc.iso(rs.getObject("completed_at", OffsetDateTime.class)));
+                rs.getObject(1, UUID.class),
+                rs.getObject(2, UUID.class),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getInt(6),
+                rs.getDouble(7),
+                rs.getDouble(8),
+                rs.getDouble(9),
+                startBeatOrNull,
+                endBeatOrNull,
+                rs.getInt(12),
+                rs.getInt(13),
+                ClipStatus.of(rs.getString(14)),
+                rs.getInt(15),
+                rs.getInt(16),
+                Jdbc.iso(rs.getObject(17, OffsetDateTime.class)),
+                rs.getString(18),
+                rs.getString(19),
+                rs.getLong(20),
+                rs.getString(21),
+                rs.getObject(22, UUID.class),
+                Jdbc.iso(rs.getObject(23, OffsetDateTime.class)),
+                Jdbc.iso(rs.getObject(24, OffsetDateTime.class)),
+                Jdbc.iso(rs.getObject(25, OffsetDateTime.class)));
     }
 }

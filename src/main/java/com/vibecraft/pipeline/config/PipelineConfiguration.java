@@ -13,6 +13,7 @@ import com.vibecraft.pipeline.flow.VideoSteps;
 import com.vibecraft.pipeline.ingest.InboxBackoff;
 import org.apache.camel.component.file.GenericFileFilter;
 import com.vibecraft.pipeline.api.HttpErrorResponses;
+import com.vibecraft.pipeline.api.JsonResponder;
 import com.vibecraft.pipeline.api.SongApi;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudioCache;
@@ -252,5 +253,10 @@ public class PipelineConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public ApiErrors apiErrors() {
         return new ApiErrors();
+    }
+
+    @BindToRegistry(lazy = true)
+    public JsonResponder jsonResponder(CamelContext camelContext) {
+        return new JsonResponder(camelContext);
     }
 }

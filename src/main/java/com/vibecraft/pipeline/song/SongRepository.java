@@ -87,6 +87,11 @@ public class SongRepository {
                 Map.of("limit", limit, "offset", offset));
     }
 
+    /** The song's length alone, for reads that need nothing else of the song (no joins, no counts). */
+    public Optional<Double> durationSec(UUID id) {
+        return jdbc.queryOne("SELECT duration_sec FROM songs WHERE id = :id", Map.of("id", id), rs -> rs.getDouble(1));
+    }
+
     public long count() {
         return jdbc.queryOne("SELECT COUNT(*) FROM songs", Map.of(), rs -> rs.getLong(1)).orElse(0L);
     }

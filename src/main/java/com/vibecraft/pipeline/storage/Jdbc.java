@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -132,8 +133,40 @@ public final class Jdbc {
         return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 
+    /**
+     * The instant in UTC as {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME} writes it (seconds always, the
+     * fraction without trailing zeros, {@code Z}), written by hand: every clip of a status read has three
+     * of these, and the formatter was a tenth of the read's time.
+     */
     public static String iso(OffsetDateTime t) {
-        return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        if (t == null) {
+            return null;
+        }
+        LocalDateTime d = t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        if (d.getYear() < 1000 || d.getYear() > 9999) {
+            return d.atOffset(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        }
+        StringBuilder b = new StringBuilder(30).append(d.getYear());
+        twoDigits(b.append('-'), d.getMonthValue());
+        twoDigits(b.append('-'), d.getDayOfMonth());
+        twoDigits(b.append('T'), d.getHour());
+        twoDigits(b.append(':'), d.getMinute());
+        twoDigits(b.append(':'), d.getSecond());
+        int nano = d.getNano();
+        if (nano > 0) {
+            int digits = 9;
+            while (nano % 10 == 0) {
+                nano /= 10;
+                digits--;
+            }
+            String n = Integer.toString(nano);
+            b.append('.').append("000000000", 0, digits - n.length()).append(n);
+        }
+        return b.append('Z').toString();
+    }
+
+    private static void twoDigits(StringBuilder b, int v) {
+        b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
     public static Integer intOrNull(ResultSet rs, String column) throws SQLException {
