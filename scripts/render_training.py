@@ -332,18 +332,18 @@ def drum_events(c, sections, grid, rng, song_id):
         if mode is None:
             continue
         v = lambda base: base * lvl
-        crash_at_start = first and s["label"] != "intro"
+        crash = first and s["label"] != "intro"
         if cues is not None:
             rc = random.Random(hash_int(c["seed"], song_id, g, "crash"))
             if first:
-                crash_at_start = crash_at_start and rc.random() < cues["startCrash"]
+                crash = crash and rc.random() < cues["startCrash"]
             elif k % 16 == 0 and last_beats > 8:
-                crash_at_start = rc.random() < cues["phraseEvents"]
-            crash_at_start = crash_at_start or (g == entry and rc.random() < 0.5)
-        if crash_at_start:
+                crash = rc.random() < cues["phraseEvents"]  # a phrase inside the section
+            crash = crash or (g == entry and rc.random() < 0.5)
+        if crash:
             hit(t, CRASH, v(110))
         # fill: the last 1 or 2 beats before a boundary (decided per section, reproducibly)
-        fill_beats = 0
+        fill_beats, beats_left = 0, last_beats
         if si + 1 < len(sections):
             rs = random.Random(hash_int(c["seed"], song_id, si, "fill"))
             if rs.random() < P_FILL:
@@ -352,10 +352,10 @@ def drum_events(c, sections, grid, rng, song_id):
             # loose cues: a drummer's fill before a phrase inside the section too
             rf = random.Random(hash_int(c["seed"], song_id, si, k // 16, "phrase-fill"))
             if rf.random() < cues["phraseEvents"] * 0.6:
-                fill_beats, last_beats = rf.choice([1, 2]), 16 - k % 16
-        if last_beats <= fill_beats and mode != "sparse":
+                fill_beats, beats_left = rf.choice([1, 2]), 16 - k % 16
+        if beats_left <= fill_beats and mode != "sparse":
             toms = [SNARE, SNARE, HTOM, HTOM, MTOM, MTOM, LTOM, FTOM]
-            j = (fill_beats - last_beats) * 4
+            j = (fill_beats - beats_left) * 4
             for q in range(4):
                 hit(sub[q], toms[min(7, j + q)] if rng.random() < 0.7 else SNARE, v(85 + 6 * q))
             if pos in (0, 2):

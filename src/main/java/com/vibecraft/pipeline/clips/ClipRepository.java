@@ -310,10 +310,6 @@ public class ClipRepository {
 
     /** A row of {@link #COLUMNS}, by position: a status read maps dozens, and a lookup by name costs more than the value. */
     private static Clip map(ResultSet rs) throws SQLException {
-        int startBeat = rs.getInt(10);
-        Integer startBeatOrNull = rs.wasNull() ? null : startBeat;
-        int endBeat = rs.getInt(11);
-        Integer endBeatOrNull = rs.wasNull() ? null : endBeat;
         return new Clip(
                 rs.getObject(1, UUID.class),
                 rs.getObject(2, UUID.class),
@@ -324,8 +320,8 @@ public class ClipRepository {
                 rs.getDouble(7),
                 rs.getDouble(8),
                 rs.getDouble(9),
-                startBeatOrNull,
-                endBeatOrNull,
+                Jdbc.intOrNull(rs, 10),
+                Jdbc.intOrNull(rs, 11),
                 rs.getInt(12),
                 rs.getInt(13),
                 ClipStatus.of(rs.getString(14)),

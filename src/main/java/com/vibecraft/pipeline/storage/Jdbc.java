@@ -174,6 +174,12 @@ public final class Jdbc {
         return rs.wasNull() ? null : v;
     }
 
+    /** By position, for row mappers that read their columns in order. */
+    public static Integer intOrNull(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
     public static Long longOrNull(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
