@@ -84,13 +84,20 @@ public final class BoundaryModel {
      * sequence network's when there is one, decoded by {@link #pick}.
      */
     List<Integer> sectionStarts(StructureSegmenter.Units x, double minSec, double durationSec) {
+        return sectionStarts(x, probabilities(x, minSec), minSec, durationSec);
+    }
+
+    /** Section starts from {@link #probabilities}. */
+    List<Integer> sectionStarts(StructureSegmenter.Units x, double[] p, double minSec, double durationSec) {
+        return sequence == null ? pick(p, x.unitSec, minSec, durationSec)
+                : sequence.pick(this, p, x.unitSec, minSec, durationSec);
+    }
+
+    /** Per unit, the probability that a section starts there (the network's when there is one). */
+    double[] probabilities(StructureSegmenter.Units x, double minSec) {
         double[][] features = BoundaryFeatures.compute(x, minSec);
         double[] p = score(features);
-        if (sequence == null) {
-            return pick(p, x.unitSec, minSec, durationSec);
-        }
-        p = sequence.probabilities(p, SequenceFeatures.compute(x, features));
-        return sequence.pick(this, p, x.unitSec, minSec, durationSec);
+        return sequence == null ? p : sequence.probabilities(p, SequenceFeatures.compute(x, features));
     }
 
     /** Reads the text form ({@link #toText()}). */

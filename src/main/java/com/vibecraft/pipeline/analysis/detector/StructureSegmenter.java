@@ -137,8 +137,10 @@ public final class StructureSegmenter {
         }
         int n = x.n;
         List<Integer> bounds;
+        double[] p = null;
         if (model != null) {
-            bounds = model.sectionStarts(x, minSectionSec, durationSec);
+            p = model.probabilities(x, minSectionSec);
+            bounds = model.sectionStarts(x, p, minSectionSec, durationSec);
             List<Integer> novelty = noveltyBoundaries(x, minSectionSec);
             if (bounds.size() * FALLBACK_RATIO < novelty.size()) {
                 // the model, trained on piano pop, sees almost nothing where the novelty shows clear
@@ -156,6 +158,7 @@ public final class StructureSegmenter {
             times[i] = x.unitSec[bounds.get(i)];
         }
         times = withClearChanges(times, x.frameContrast, f.frameRate, minSectionSec, durationSec);
+        times = withLongSectionsSplit(times, x.unitSec, p != null ? p : x.fine, minSectionSec, durationSec);
         // --- labels
         int[] edges = new int[times.length + 2];
         edges[0] = 0;
@@ -191,6 +194,60 @@ public final class StructureSegmenter {
      * contrast rarely passes 6; joins of different recordings in real-dev reach 5–60.
      */
     static final double CLEAR_CONTRAST = 8.0;
+    /**
+     * Sections longer than this are split where a section most likely starts inside them. Pop
+     * sections run 8–16 bars, 20–45 s at pop tempos; one that runs on much longer more likely hides a
+     * change that the cues show only faintly (two recordings of similar sound, a chorus after a verse
+     * of the same groove) than a part that long.
+     */
+    static final double LONG_SECTION_SEC = 45.0;
+    /**
+     * A long section is split only where the start evidence (the boundary model's probability, or
+     * the fine novelty without a model) reaches this: half the bundled model's threshold. Music that
+     * really does not change stays one section; a lower floor splits on noise, and WAV and MP3 of the
+     * same song then disagree.
+     */
+    static final double LONG_SECTION_MIN_EVIDENCE = 0.10;
+
+    /**
+     * Splits every section longer than {@link #LONG_SECTION_SEC} at its unit of strongest start
+     * evidence at least {@code minSec} from either end, as long as that evidence reaches
+     * {@link #LONG_SECTION_MIN_EVIDENCE}; the halves are checked again.
+     *
+     * @param times    section starts after the first (seconds, ascending)
+     * @param unitSec  start time of each unit
+     * @param evidence per unit, how likely a section starts there
+     */
+    static double[] withLongSectionsSplit(double[] times, double[] unitSec, double[] evidence, double minSec,
+                                          double durationSec) {
+        List<Double> out = new ArrayList<>();
+        for (double t : times) {
+            out.add(t);
+        }
+        int at = 0;
+        while (at <= out.size()) {
+            double a = at == 0 ? 0.0 : out.get(at - 1);
+            double b = at == out.size() ? durationSec : out.get(at);
+            int best = -1;
+            if (b - a > LONG_SECTION_SEC) {
+                for (int u = 0; u < evidence.length; u++) {
+                    double t = unitSec[u];
+                    if (t >= a + minSec && t <= b - minSec && evidence[u] >= LONG_SECTION_MIN_EVIDENCE
+                            && (best < 0 || evidence[u] > evidence[best])) {
+                        best = u;
+                    }
+                }
+            }
+            if (best < 0) {
+                at++;
+            } else {
+                // the first half is looked at again, then the second
+                out.add(at, unitSec[best]);
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
     /** Contrast of a peak that a nearby boundary is moved onto (the change is where the sound changes). */
     static final double SNAP_CONTRAST = 4.0;
     /** How far a boundary found on the beat grid may move onto a contrast peak. */
