@@ -81,10 +81,21 @@ public class SongRepository {
     }
 
     public List<Song> list(int limit, int offset) {
-        String page = "SELECT id FROM songs ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset";
-        return query("SELECT " + SONG_COLUMNS + songsWithClipsAndVideo(page)
-                        + " WHERE songs.id IN (" + page + ") ORDER BY songs.created_at DESC, songs.id",
-                Map.of("limit", limit, "offset", offset));
+        // the page's ids first, as values: given as a subquery, H2 evaluated the page again for every
+        // clip row of the counts (75-120 s for 200 songs of 36 clips under load)
+        List<UUID> page = jdbc.query("SELECT id FROM songs ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset",
+                Map.of("limit", limit, "offset", offset), rs -> rs.getObject(1, UUID.class));
+        if (page.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Object> ids = new HashMap<>();
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < page.size(); i++) {
+            ids.put("s" + i, page.get(i));
+            in.append(i == 0 ? ":s" : ", :s").append(i);
+        }
+        return query("SELECT " + SONG_COLUMNS + songsWithClipsAndVideo(in.toString())
+                + " WHERE songs.id IN (" + in + ") ORDER BY songs.created_at DESC, songs.id", ids);
     }
 
     /** The song's length alone, for reads that need nothing else of the song (no joins, no counts). */
