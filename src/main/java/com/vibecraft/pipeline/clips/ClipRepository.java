@@ -44,9 +44,13 @@ public class ClipRepository {
     public enum FailureOutcome { RETRY_SCHEDULED, EXHAUSTED, STALE }
 
     // in the order map() reads them
-    private static final String COLUMNS = "id, song_id, section_id, section_type, section_display_name, clip_index, "
-            + "start_sec, end_sec, duration_sec, start_beat, end_beat, fps, num_frames, status, attempts, max_attempts, "
-            + "next_attempt_at, error, prompt, style_seed, video_url, job_id, created_at, updated_at, completed_at";
+    private static final List<String> COLUMN_NAMES = List.of("id", "song_id", "section_id", "section_type",
+            "section_display_name", "clip_index", "start_sec", "end_sec", "duration_sec", "start_beat", "end_beat", "fps",
+            "num_frames", "status", "attempts", "max_attempts", "next_attempt_at", "error", "prompt", "style_seed",
+            "video_url", "job_id", "created_at", "updated_at", "completed_at");
+    private static final String COLUMNS = String.join(", ", COLUMN_NAMES);
+    /** {@link #COLUMNS} of the clips table as {@code c} in a join. */
+    private static final String C_COLUMNS = String.join(", ", COLUMN_NAMES.stream().map(n -> "c." + n).toList());
     private static final String IN_FLIGHT = "status IN ('queued', 'processing')";
 
     private final Jdbc jdbc;
@@ -67,25 +71,28 @@ public class ClipRepository {
      * One transaction, with the song row locked, so two plans of one song cannot interleave.
      */
     public List<Clip> replaceClips(UUID songId, List<ClipDraft> drafts, long styleSeed) {
-        return replace(songId, drafts, styleSeed, false);
+        return replace(songId, drafts, styleSeed, false).clips();
     }
 
     /**
      * Like {@link #replaceClips(UUID, List, long)} with the song's own style seed, chosen (in the same
      * transaction) on its first plan and kept for every plan, clip and retry after it.
      *
+     * The clips belong to one new plan row (the song's only one), so the plan's first send is recorded by
+     * {@link #markPlanSent} on that row instead of on every clip.
+     *
      * @param onlyIfRequested for automatic planning: refused ({@link PlanRefusal#NOT_REQUESTED}) when the
      *                        song's pending request is gone, i.e. another planner (the relay of this or
      *                        another instance) got there first, so finished clips are not planned again
      */
-    public List<Clip> planClips(UUID songId, List<ClipDraft> drafts, boolean onlyIfRequested) {
+    public ClipPlan planClips(UUID songId, List<ClipDraft> drafts, boolean onlyIfRequested) {
         return replace(songId, drafts, null, onlyIfRequested);
     }
 
     private record PlanTarget(boolean requested, Long styleSeed) {
     }
 
-    private List<Clip> replace(UUID songId, List<ClipDraft> drafts, Long givenSeed, boolean onlyIfRequested) {
+    private ClipPlan replace(UUID songId, List<ClipDraft> drafts, Long givenSeed, boolean onlyIfRequested) {
         return jdbc.inTransaction(c -> {
             List<PlanTarget> song = Jdbc.query(c, "SELECT clips_requested_at IS NOT NULL, style_seed FROM songs "
                     + "WHERE id = :id FOR UPDATE", Map.of("id", songId),
@@ -116,14 +123,21 @@ public class ClipRepository {
             Jdbc.update(c, "DELETE FROM clips WHERE song_id = :id", Map.of("id", songId));
             OffsetDateTime now = Jdbc.now();
             String stamp = Jdbc.iso(now);
+            // the song's one plan row, rewritten for the new plan (inserted on the song's first plan)
+            UUID planId = TimeOrderedIds.next();
+            Map<String, Object> plan = Map.of("song", songId, "plan", planId, "now", now);
+            if (Jdbc.update(c, "UPDATE clip_plans SET id = :plan, created_at = :now, sent_at = NULL WHERE song_id = :song",
+                    plan) == 0) {
+                Jdbc.update(c, "INSERT INTO clip_plans (song_id, id, created_at) VALUES (:song, :plan, :now)", plan);
+            }
             List<Clip> stored = new ArrayList<>(drafts.size());
             // one batch: the whole plan reaches the database in one round trip, in the one transaction
             NamedSql insert = NamedSql.of("INSERT INTO clips (id, song_id, section_id, section_type, section_display_name, "
                     + "clip_index, start_sec, end_sec, duration_sec, start_beat, end_beat, fps, num_frames, status, "
-                    + "attempts, max_attempts, prompt, style_seed, job_id, created_at, updated_at) VALUES (:id, "
+                    + "attempts, max_attempts, prompt, style_seed, job_id, plan_id, created_at, updated_at) VALUES (:id, "
                     + ":songId, :sectionId, :sectionType, :sectionDisplayName, :clipIndex, :startSec, :endSec, "
                     + ":durationSec, :startBeat, :endBeat, :fps, :numFrames, 'queued', 1, :maxAttempts, :prompt, "
-                    + ":seed, :jobId, :now, :now)");
+                    + ":seed, :jobId, :plan, :now, :now)");
             try (PreparedStatement ps = c.prepareStatement(insert.jdbcSql())) {
                 int index = 0;
                 for (ClipDraft d : drafts) {
@@ -150,6 +164,7 @@ public class ClipRepository {
                     m.put("prompt", clip.prompt());
                     m.put("seed", seed);
                     m.put("jobId", clip.jobId());
+                    m.put("plan", planId);
                     m.put("now", now);
                     insert.bind(ps, m);
                     ps.addBatch();
@@ -158,7 +173,7 @@ public class ClipRepository {
                 ps.executeBatch();
             }
             // the rows as written, without reading them back
-            return stored;
+            return new ClipPlan(planId, songId, stored);
         });
     }
 
@@ -171,7 +186,19 @@ public class ClipRepository {
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM clips WHERE id = :id", Map.of("id", clipId), ClipRepository::map);
     }
 
-    /** The jobs reached Redis: their clips are marked sent, in one statement per 500 jobs. */
+    /**
+     * A plan's first send reached Redis (all its jobs in one call): one row records it for all of its
+     * clips still in the plan. False when the plan was replaced meanwhile or was marked already.
+     */
+    public boolean markPlanSent(UUID songId, UUID planId) {
+        return jdbc.update("UPDATE clip_plans SET sent_at = :now WHERE song_id = :song AND id = :plan AND sent_at IS NULL",
+                Map.of("now", Jdbc.now(), "song", songId, "plan", planId)) == 1;
+    }
+
+    /**
+     * The jobs reached Redis (a single job, or what the relay sent): their clips are marked sent on their
+     * own rows, in one statement per 500 jobs.
+     */
     public void markSentAll(List<UUID> jobIds) {
         for (int from = 0; from < jobIds.size(); from += 500) {
             List<UUID> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + 500));
@@ -186,24 +213,66 @@ public class ClipRepository {
         }
     }
 
-    /** Queued clips whose current job went on the stream more than {@code age} ago, oldest first. */
+    /**
+     * Queued clips whose current job went on the stream more than {@code age} ago (on their own row, or
+     * with their plan), oldest first.
+     */
     public List<Clip> sentAndWaiting(Duration age, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE status = 'queued' AND job_sent_at IS NOT NULL "
-                        + "AND job_sent_at < :before ORDER BY job_sent_at LIMIT :limit",
+        return jdbc.query("SELECT " + C_COLUMNS + " FROM clips c LEFT JOIN clip_plans p ON p.song_id = c.song_id "
+                        + "AND p.id = c.plan_id WHERE c.status = 'queued' AND COALESCE(c.job_sent_at, p.sent_at) < :before "
+                        + "ORDER BY COALESCE(c.job_sent_at, p.sent_at) LIMIT :limit",
                 Map.of("before", Jdbc.now().minus(age), "limit", limit), ClipRepository::map);
     }
 
-    /** The job's send is undone (Redis lost it), so the relay sends it again; false if the clip moved on. */
+    /**
+     * The job's send is undone (Redis lost it), so the relay sends it again; false if the clip moved on or
+     * was not marked sent. The clip leaves its plan: from now on its send is marked on its own row.
+     */
     public boolean markUnsent(UUID clipId, UUID jobId) {
-        return jdbc.update("UPDATE clips SET job_sent_at = NULL WHERE id = :id AND job_id = :jobId "
-                + "AND status = 'queued' AND job_sent_at IS NOT NULL", Map.of("id", clipId, "jobId", jobId)) == 1;
+        return jdbc.update("UPDATE clips SET job_sent_at = NULL, plan_id = NULL WHERE id = :id AND job_id = :jobId "
+                + "AND status = 'queued' AND (job_sent_at IS NOT NULL OR EXISTS (SELECT 1 FROM clip_plans p "
+                + "WHERE p.song_id = clips.song_id AND p.id = clips.plan_id AND p.sent_at IS NOT NULL))",
+                Map.of("id", clipId, "jobId", jobId)) == 1;
     }
 
-    /** Queued clips whose current job was never confirmed on the stream, older than {@code age}. */
+    /**
+     * Queued clips whose current job was never confirmed on the stream, older than {@code age}: first the
+     * clips of plans whose send did not happen, then single jobs. Neither look walks the queued clips of
+     * sent plans: plans by their own index, single jobs by {@code clips_unsent_idx} with no plan.
+     */
     public List<Clip> unsent(Duration age, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE status = 'queued' AND job_sent_at IS NULL "
-                        + "AND updated_at < :before ORDER BY updated_at LIMIT :limit",
-                Map.of("before", Jdbc.now().minus(age), "limit", limit), ClipRepository::map);
+        OffsetDateTime before = Jdbc.now().minus(age);
+        List<Clip> out = new ArrayList<>();
+        List<UUID[]> plans = jdbc.query("SELECT song_id, id FROM clip_plans WHERE sent_at IS NULL AND created_at < :before "
+                + "ORDER BY created_at LIMIT :limit", Map.of("before", before, "limit", limit),
+                rs -> new UUID[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)});
+        for (UUID[] plan : plans) {
+            if (out.size() >= limit) {
+                return out;
+            }
+            out.addAll(jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE song_id = :song AND plan_id = :plan "
+                    + "AND status = 'queued' AND job_sent_at IS NULL ORDER BY clip_index LIMIT :limit",
+                    Map.of("song", plan[0], "plan", plan[1], "limit", limit - out.size()), ClipRepository::map));
+        }
+        if (out.size() < limit) {
+            out.addAll(jdbc.query("SELECT " + COLUMNS + " FROM clips WHERE job_sent_at IS NULL AND plan_id IS NULL "
+                            + "AND status = 'queued' AND updated_at < :before ORDER BY updated_at LIMIT :limit",
+                    Map.of("before", before, "limit", limit - out.size()), ClipRepository::map));
+        }
+        return out;
+    }
+
+    /**
+     * Plans whose first send did not happen but whose queued clips have all been sent since (by the relay,
+     * on their own rows) or left the plan: marked sent, so the relay stops looking at them. Once a plan
+     * has no unsent queued clip it never gets one again (a plan gains no clips), so this is safe beside
+     * any concurrent send. @return how many plans were settled
+     */
+    public int settleRelayedPlans(Duration age) {
+        return jdbc.update("UPDATE clip_plans SET sent_at = :now WHERE sent_at IS NULL AND created_at < :before "
+                + "AND NOT EXISTS (SELECT 1 FROM clips c WHERE c.song_id = clip_plans.song_id "
+                + "AND c.plan_id = clip_plans.id AND c.status = 'queued' AND c.job_sent_at IS NULL)",
+                Map.of("now", Jdbc.now(), "before", Jdbc.now().minus(age)));
     }
 
     /**
@@ -282,7 +351,9 @@ public class ClipRepository {
             m.put("s" + i, statuses.get(i));
             in.append(i == 0 ? ":s" : ", :s").append(i);
         }
-        int n = jdbc.update("UPDATE clips SET status = 'queued', job_id = :newJob, job_sent_at = NULL, error = NULL, worker = NULL, "
+        // the new job is sent and marked on its own: the clip leaves its plan
+        int n = jdbc.update("UPDATE clips SET status = 'queued', job_id = :newJob, job_sent_at = NULL, plan_id = NULL, "
+                + "error = NULL, worker = NULL, "
                 + "video_url = NULL, next_attempt_at = NULL, dead_lettered_at = NULL, completed_at = NULL, "
                 + "attempts = " + (resetAttempts ? "1" : "attempts + 1") + ", updated_at = :now "
                 + "WHERE id = :id AND job_id = :oldJob AND status IN (" + in + ")", m);

@@ -48,7 +48,20 @@ public class ClipDispatchSteps {
         sendAll(List.of(job));
     }
 
-    /** Puts committed jobs (a song's plan, or what the relay found) on the stream in one call, then records it. */
+    /**
+     * Puts a committed plan's jobs on the stream in one call, then records that on the plan's one row
+     * (not on each clip's). On failure the plan stays unsent and the relay sends its jobs.
+     */
+    public void sendPlan(PlanJobs plan) {
+        if (plan == null || plan.jobs().isEmpty()) {
+            return;
+        }
+        queue.enqueueAll(plan.jobs());
+        clips.markPlanSent(plan.songId(), plan.planId());
+        LOG.debug("{} clip jobs of song {} sent", plan.jobs().size(), plan.songId());
+    }
+
+    /** Puts committed jobs (a retry, or what the relay found) on the stream in one call, then records it on their rows. */
     public void sendAll(List<ClipJob> jobs) {
         if (jobs == null || jobs.isEmpty()) {
             return;
@@ -60,6 +73,8 @@ public class ClipDispatchSteps {
 
     /** Jobs whose send did not happen (Redis was down), for the relay. */
     public List<ClipJob> unsentJobs() {
+        // plans the relay has sent clip by clip stop being looked at
+        clips.settleRelayedPlans(Duration.ofSeconds(2));
         return clips.unsent(Duration.ofSeconds(2), 200).stream().map(links::job).toList();
     }
 

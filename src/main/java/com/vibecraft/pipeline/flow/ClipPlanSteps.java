@@ -4,8 +4,8 @@ import com.vibecraft.pipeline.analysis.Section;
 import com.vibecraft.pipeline.analysis.SongAnalysis;
 import com.vibecraft.pipeline.clips.Clip;
 import com.vibecraft.pipeline.clips.ClipDraft;
-import com.vibecraft.pipeline.clips.ClipJob;
 import com.vibecraft.pipeline.clips.ClipLinks;
+import com.vibecraft.pipeline.clips.ClipPlan;
 import com.vibecraft.pipeline.clips.ClipPlanner;
 import com.vibecraft.pipeline.clips.ClipPrompts;
 import com.vibecraft.pipeline.clips.ClipRepository;
@@ -77,8 +77,8 @@ public class ClipPlanSteps {
         return analysis.sections();
     }
 
-    /** Stores the planned clips (body: the clips of each section, in order) and returns their jobs. */
-    public List<ClipJob> commitPlan(Exchange exchange) {
+    /** Stores the planned clips (body: the clips of each section, in order) and returns the plan's jobs. */
+    public PlanJobs commitPlan(Exchange exchange) {
         UUID songId = FlowProperties.songId(exchange);
         SongAnalysis analysis = exchange.getProperty(ANALYSIS, SongAnalysis.class);
         @SuppressWarnings("unchecked")
@@ -91,19 +91,19 @@ public class ClipPlanSteps {
             Section s = byId.get(p.sectionId());
             drafts.add(new ClipDraft(p, s.type(), s.displayName(), prompts.prompt(s, analysis)));
         }
-        List<Clip> stored;
+        ClipPlan plan;
         try {
             // automatic planning (routes/40-clips-enqueue.camel.yaml, plan-clips) happens once per request
-            stored = clips.planClips(songId, drafts, Boolean.TRUE.equals(exchange.getProperty(AUTOMATIC_PLAN, Boolean.class)));
+            plan = clips.planClips(songId, drafts, Boolean.TRUE.equals(exchange.getProperty(AUTOMATIC_PLAN, Boolean.class)));
         } catch (ClipRepository.PlanRefused e) {
             throw e.reason() == ClipRepository.PlanRefusal.NO_SONG ? new NotFoundException(e.getMessage())
                     : new ConflictException(e.getMessage());
         }
-        LOG.info("Song {}: {} clips planned over {} sections", songId, stored.size(), analysis.sections().size());
-        for (Clip c : stored) {
+        LOG.info("Song {}: {} clips planned over {} sections", songId, plan.clips().size(), analysis.sections().size());
+        for (Clip c : plan.clips()) {
             LOG.info("Clip {} of song {} queued (job {})", c.id(), songId, c.jobId());
         }
-        return stored.stream().map(links::job).toList();
+        return new PlanJobs(songId, plan.id(), plan.clips().stream().map(links::job).toList());
     }
 
     /** Songs whose automatic planning did not happen (the service stopped, or clips were still busy). */

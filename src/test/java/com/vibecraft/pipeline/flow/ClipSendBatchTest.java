@@ -9,6 +9,7 @@ import com.vibecraft.pipeline.clips.ClipDraft;
 import com.vibecraft.pipeline.clips.ClipJob;
 import com.vibecraft.pipeline.clips.ClipJobQueue;
 import com.vibecraft.pipeline.clips.ClipLinks;
+import com.vibecraft.pipeline.clips.ClipPlan;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.PlannedClip;
 import com.vibecraft.pipeline.clips.RetryPolicy;
@@ -17,6 +18,7 @@ import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
 import com.vibecraft.pipeline.storage.Database;
+import com.vibecraft.pipeline.storage.Jdbc;
 import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.TcpProxy;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -109,7 +111,7 @@ class ClipSendBatchTest {
     }
 
     private List<ClipJob> plan(UUID songId) {
-        return clips.planClips(songId, drafts(CLIPS), false).stream().map(links::job).toList();
+        return clips.planClips(songId, drafts(CLIPS), false).clips().stream().map(links::job).toList();
     }
 
     private List<StreamEntry> stream() {
@@ -137,14 +139,14 @@ class ClipSendBatchTest {
     @Test
     void thePlanAsWrittenIsThePlanAsStoredAndKeepsTheSongsSeed() {
         UUID songId = song();
-        List<Clip> first = clips.planClips(songId, drafts(CLIPS), false);
+        List<Clip> first = clips.planClips(songId, drafts(CLIPS), false).clips();
         assertEquals(clips.findBySong(songId), first, "the rows returned are the rows stored");
         assertEquals(CLIPS, new HashSet<>(first.stream().map(Clip::jobId).toList()).size());
         long seed = first.get(0).styleSeed();
         assertTrue(first.stream().allMatch(c -> c.styleSeed() == seed));
         first.forEach(c -> clips.complete(c.id(), c.jobId(), "http://v/" + c.id()));
 
-        List<Clip> second = clips.planClips(songId, drafts(CLIPS), false);
+        List<Clip> second = clips.planClips(songId, drafts(CLIPS), false).clips();
         assertEquals(clips.findBySong(songId), second);
         assertTrue(second.stream().allMatch(c -> c.styleSeed() == seed), "the song's style seed is chosen once");
         assertTrue(second.stream().noneMatch(c -> first.stream().anyMatch(f -> f.jobId().equals(c.jobId())
@@ -163,6 +165,49 @@ class ClipSendBatchTest {
         // in plan order on the stream
         assertEquals(jobs.stream().map(j -> j.jobId().toString()).toList(),
                 stream().stream().map(e -> e.getFields().get("jobId")).toList());
+    }
+
+    @Test
+    void aPlansJobsGoOutInOneCallAndOneRowMarksThemSent() throws Exception {
+        UUID songId = song();
+        ClipPlan plan = clips.planClips(songId, drafts(CLIPS), false);
+        List<ClipJob> jobs = plan.clips().stream().map(links::job).toList();
+        assertEquals(CLIPS, unsentJobIds(songId).size());
+
+        dispatch.sendPlan(new PlanJobs(songId, plan.id(), jobs));
+        assertEachOnce(jobs);
+        assertEquals(Set.of(), unsentJobIds(songId), "the plan's row carries the send marker of all its clips");
+        assertEquals(List.of(), relay(songId));
+        assertEquals(jobs.stream().map(j -> j.jobId().toString()).toList(),
+                stream().stream().map(e -> e.getFields().get("jobId")).toList(), "in plan order");
+    }
+
+    @Test
+    void aPlanWhoseSendFailedIsSentByTheRelayOnceAndThenSettled() throws Exception {
+        UUID songId = song();
+        ClipPlan plan = clips.planClips(songId, drafts(CLIPS), false);
+        List<ClipJob> jobs = plan.clips().stream().map(links::job).toList();
+        int nobody = TestEnvironment.freePort();
+        try (JedisPooled down = new JedisPooled(new HostAndPort("127.0.0.1", nobody),
+                DefaultJedisClientConfig.builder().connectionTimeoutMillis(500).build())) {
+            ClipDispatchSteps sender = new ClipDispatchSteps(clips, new ClipJobQueue(down, prefix), links, "test",
+                    Duration.ofMinutes(5));
+            assertThrows(JedisException.class, () -> sender.sendPlan(new PlanJobs(songId, plan.id(), jobs)));
+        }
+        assertEquals(List.of(), stream());
+        assertEquals(CLIPS, unsentJobIds(songId).size());
+
+        Await.until(Duration.ofSeconds(10), () -> relay(songId).size() == CLIPS, "the relay to see the plan's clips");
+        dispatch.sendAll(relay(songId));
+        assertEachOnce(jobs);
+        assertEquals(Set.of(), unsentJobIds(songId));
+        assertEquals(List.of(), relay(songId));
+        // the plan itself is settled by the relay's next look, so later looks skip it
+        assertEquals(1L, new Jdbc(ds).query("SELECT COUNT(*) FROM clip_plans "
+                + "WHERE song_id = :song AND sent_at IS NOT NULL", Map.of("song", songId), rs -> rs.getLong(1)).get(0));
+        // a late first send of the same plan adds nothing
+        dispatch.sendPlan(new PlanJobs(songId, plan.id(), jobs));
+        assertEachOnce(jobs);
     }
 
     @Test
