@@ -204,12 +204,8 @@ public class ClipRepository {
             List<UUID> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + 500));
             Map<String, Object> m = new HashMap<>();
             m.put("now", Jdbc.now());
-            StringBuilder in = new StringBuilder();
-            for (int i = 0; i < chunk.size(); i++) {
-                m.put("j" + i, chunk.get(i));
-                in.append(i == 0 ? ":j" : ", :j").append(i);
-            }
-            jdbc.update("UPDATE clips SET job_sent_at = :now WHERE job_id IN (" + in + ") AND job_sent_at IS NULL", m);
+            jdbc.update("UPDATE clips SET job_sent_at = :now WHERE job_id IN (" + Jdbc.namedList("j", chunk, m)
+                    + ") AND job_sent_at IS NULL", m);
         }
     }
 
@@ -346,11 +342,7 @@ public class ClipRepository {
         if (statuses.isEmpty()) {
             throw new IllegalArgumentException("reissue needs the statuses a clip may be reissued from");
         }
-        StringBuilder in = new StringBuilder();
-        for (int i = 0; i < statuses.size(); i++) {
-            m.put("s" + i, statuses.get(i));
-            in.append(i == 0 ? ":s" : ", :s").append(i);
-        }
+        String in = Jdbc.namedList("s", statuses, m);
         // the new job is sent and marked on its own: the clip leaves its plan
         int n = jdbc.update("UPDATE clips SET status = 'queued', job_id = :newJob, job_sent_at = NULL, plan_id = NULL, "
                 + "error = NULL, worker = NULL, "

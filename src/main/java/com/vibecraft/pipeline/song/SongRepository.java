@@ -89,12 +89,8 @@ public class SongRepository {
             return List.of();
         }
         Map<String, Object> ids = new HashMap<>();
-        StringBuilder in = new StringBuilder();
-        for (int i = 0; i < page.size(); i++) {
-            ids.put("s" + i, page.get(i));
-            in.append(i == 0 ? ":s" : ", :s").append(i);
-        }
-        return query("SELECT " + SONG_COLUMNS + songsWithClipsAndVideo(in.toString())
+        String in = Jdbc.namedList("s", page, ids);
+        return query("SELECT " + SONG_COLUMNS + songsWithClipsAndVideo(in)
                 + " WHERE songs.id IN (" + in + ") ORDER BY songs.created_at DESC, songs.id", ids);
     }
 

@@ -169,6 +169,19 @@ public final class Jdbc {
         b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
+    /**
+     * An IN list of named parameters, {@code :p0, :p1, …} for prefix {@code p}, each value put into
+     * {@code params} under its name (SQL keeps named parameters only, even for lists).
+     */
+    public static String namedList(String prefix, List<?> values, Map<String, Object> params) {
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            params.put(prefix + i, values.get(i));
+            in.append(i == 0 ? ":" : ", :").append(prefix).append(i);
+        }
+        return in.toString();
+    }
+
     public static Integer intOrNull(ResultSet rs, String column) throws SQLException {
         int v = rs.getInt(column);
         return rs.wasNull() ? null : v;

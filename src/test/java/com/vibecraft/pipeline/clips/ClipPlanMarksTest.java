@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.SongRepository;
-import com.vibecraft.pipeline.storage.DataDirectory;
-import com.vibecraft.pipeline.storage.Database;
 import com.vibecraft.pipeline.storage.Jdbc;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
@@ -44,9 +42,7 @@ class ClipPlanMarksTest {
 
     @BeforeAll
     void start() {
-        DataDirectory data = new DataDirectory(TestEnvironment.prepare("planmarks", Map.of()));
-        ds = Database.open(System.getProperty("vibecraft.database.url"), System.getProperty("vibecraft.database.user"),
-                "", 4, data.database());
+        ds = TestEnvironment.database(TestEnvironment.prepare("planmarks", Map.of()), 4);
         db = new Jdbc(ds);
         songs = new SongRepository(ds);
         clips = new ClipRepository(ds, new RetryPolicy(3, Duration.ofSeconds(1), 2, Duration.ofSeconds(10), 0));

@@ -16,8 +16,6 @@ import com.vibecraft.pipeline.clips.RetryPolicy;
 import com.vibecraft.pipeline.redis.EmbeddedRedis;
 import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.SongRepository;
-import com.vibecraft.pipeline.storage.DataDirectory;
-import com.vibecraft.pipeline.storage.Database;
 import com.vibecraft.pipeline.storage.Jdbc;
 import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.TcpProxy;
@@ -68,9 +66,7 @@ class ClipSendBatchTest {
 
     @BeforeAll
     void start() throws Exception {
-        DataDirectory data = new DataDirectory(TestEnvironment.prepare("sendbatch", Map.of()));
-        ds = Database.open(System.getProperty("vibecraft.database.url"), System.getProperty("vibecraft.database.user"),
-                "", 10, data.database());
+        ds = TestEnvironment.database(TestEnvironment.prepare("sendbatch", Map.of()), 10);
         songs = new SongRepository(ds);
         clips = new ClipRepository(ds, new RetryPolicy(3, Duration.ofSeconds(1), 2, Duration.ofSeconds(10), 0));
         // a Redis of its own: the test pauses it, which must not hold up anyone else's
@@ -132,6 +128,17 @@ class ClipSendBatchTest {
     }
 
     /** What the relay would send of this song. */
+    /** Sends on this test's stream through the given client (of a Redis that is down, or behind a faulty link). */
+    private ClipDispatchSteps senderThrough(JedisPooled redis) {
+        return new ClipDispatchSteps(clips, new ClipJobQueue(redis, prefix), links, "test", Duration.ofMinutes(5));
+    }
+
+    /** A client of a port nobody listens on, giving up on each connection after half a second. */
+    private static JedisPooled redisThatIsDown() {
+        return new JedisPooled(new HostAndPort("127.0.0.1", TestEnvironment.freePort()),
+                DefaultJedisClientConfig.builder().connectionTimeoutMillis(500).build());
+    }
+
     private List<ClipJob> relay(UUID songId) {
         return dispatch.unsentJobs().stream().filter(j -> j.songId().equals(songId)).toList();
     }
@@ -187,11 +194,8 @@ class ClipSendBatchTest {
         UUID songId = song();
         ClipPlan plan = clips.planClips(songId, drafts(CLIPS), false);
         List<ClipJob> jobs = plan.clips().stream().map(links::job).toList();
-        int nobody = TestEnvironment.freePort();
-        try (JedisPooled down = new JedisPooled(new HostAndPort("127.0.0.1", nobody),
-                DefaultJedisClientConfig.builder().connectionTimeoutMillis(500).build())) {
-            ClipDispatchSteps sender = new ClipDispatchSteps(clips, new ClipJobQueue(down, prefix), links, "test",
-                    Duration.ofMinutes(5));
+        try (JedisPooled down = redisThatIsDown()) {
+            ClipDispatchSteps sender = senderThrough(down);
             assertThrows(JedisException.class, () -> sender.sendPlan(new PlanJobs(songId, plan.id(), jobs)));
         }
         assertEquals(List.of(), stream());
@@ -220,8 +224,7 @@ class ClipSendBatchTest {
         // Redis runs the call, then the network drops its answer
         try (TcpProxy link = new TcpProxy("127.0.0.1", URI.create(redisServer.url()).getPort());
              JedisPooled through = new JedisPooled(new HostAndPort("127.0.0.1", link.port()))) {
-            ClipDispatchSteps sender = new ClipDispatchSteps(clips, new ClipJobQueue(through, prefix), links, "test",
-                    Duration.ofMinutes(5));
+            ClipDispatchSteps sender = senderThrough(through);
             through.ping(); // connected first, so what is lost is the answer to the send itself
             link.loseReplies(true);
             assertThrows(JedisException.class, () -> sender.sendAll(jobs));
@@ -241,11 +244,8 @@ class ClipSendBatchTest {
     void aRedisThatIsDownLeavesEveryJobToTheRelay() throws Exception {
         UUID songId = song();
         List<ClipJob> jobs = plan(songId);
-        int nobody = TestEnvironment.freePort();
-        try (JedisPooled down = new JedisPooled(new HostAndPort("127.0.0.1", nobody),
-                DefaultJedisClientConfig.builder().connectionTimeoutMillis(500).build())) {
-            ClipDispatchSteps sender = new ClipDispatchSteps(clips, new ClipJobQueue(down, prefix), links, "test",
-                    Duration.ofMinutes(5));
+        try (JedisPooled down = redisThatIsDown()) {
+            ClipDispatchSteps sender = senderThrough(down);
             assertThrows(JedisException.class, () -> sender.sendAll(jobs));
         }
         assertEquals(List.of(), stream());

@@ -9,7 +9,6 @@ import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.AnalysisClaims;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
-import com.vibecraft.pipeline.storage.Database;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.support.TestEnvironment;
@@ -54,8 +53,7 @@ class ResumeAfterCrashTest {
         Path dir = TestEnvironment.prepare("resume", Map.of("vibecraft.analysis.heartbeat-sec", "1",
                 "vibecraft.instance-id", "resumer"));
         DataDirectory data = new DataDirectory(dir);
-        ds = Database.open(System.getProperty("vibecraft.database.url"),
-                System.getProperty("vibecraft.database.user"), "", 2, data.database());
+        ds = TestEnvironment.database(dir, 2);
         SongRepository songs = new SongRepository(ds);
         for (UUID id : new UUID[] {MID_ANALYSIS, NEVER_STARTED, LIVE_ELSEWHERE}) {
             // the live instance's song is only checked for being analysed once: 20 s of it do

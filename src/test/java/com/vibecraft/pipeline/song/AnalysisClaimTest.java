@@ -1,8 +1,6 @@
 package com.vibecraft.pipeline.song;
 
 import com.vibecraft.pipeline.analysis.SongAnalysis;
-import com.vibecraft.pipeline.storage.DataDirectory;
-import com.vibecraft.pipeline.storage.Database;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
@@ -33,9 +31,7 @@ class AnalysisClaimTest {
 
     @BeforeAll
     void database() {
-        DataDirectory data = new DataDirectory(TestEnvironment.prepare("claims", Map.of()));
-        ds = Database.open(System.getProperty("vibecraft.database.url"), System.getProperty("vibecraft.database.user"),
-                "", 20, data.database());
+        ds = TestEnvironment.database(TestEnvironment.prepare("claims", Map.of()), 20);
         plain = new SongRepository(ds);
     }
 

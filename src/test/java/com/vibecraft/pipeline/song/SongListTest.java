@@ -4,8 +4,6 @@ import com.vibecraft.pipeline.clips.ClipDraft;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.PlannedClip;
 import com.vibecraft.pipeline.clips.RetryPolicy;
-import com.vibecraft.pipeline.storage.DataDirectory;
-import com.vibecraft.pipeline.storage.Database;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
@@ -35,9 +33,7 @@ class SongListTest {
 
     @BeforeAll
     void songsWithClips() {
-        DataDirectory data = new DataDirectory(TestEnvironment.prepare("song-list", Map.of()));
-        ds = Database.open(System.getProperty("vibecraft.database.url"), System.getProperty("vibecraft.database.user"),
-                "", 5, data.database());
+        ds = TestEnvironment.database(TestEnvironment.prepare("song-list", Map.of()), 5);
         songs = new SongRepository(ds);
         ClipRepository clips = new ClipRepository(ds, new RetryPolicy(3, Duration.ofSeconds(1), 2, Duration.ofSeconds(10), 0));
         for (int i = 0; i < SONGS; i++) {

@@ -1,5 +1,8 @@
 package com.vibecraft.pipeline.support;
 
+import com.vibecraft.pipeline.storage.DataDirectory;
+import com.vibecraft.pipeline.storage.Database;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -58,6 +61,15 @@ public final class TestEnvironment {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The database of a test environment made by {@link #prepare}: H2 in its data directory, or the
+     * PostgreSQL the build names, with Flyway's tables.
+     */
+    public static HikariDataSource database(Path dataDir, int poolSize) {
+        return Database.open(System.getProperty("vibecraft.database.url"), System.getProperty("vibecraft.database.user"),
+                "", poolSize, new DataDirectory(dataDir).database());
     }
 
     /** Removes a test's data directory when the test JVM ends (after its services have stopped). */

@@ -13,8 +13,6 @@ import com.vibecraft.pipeline.clips.PlannedClip;
 import com.vibecraft.pipeline.clips.RetryPolicy;
 import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.SongRepository;
-import com.vibecraft.pipeline.storage.DataDirectory;
-import com.vibecraft.pipeline.storage.Database;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
@@ -48,9 +46,7 @@ class VideoClaimTest {
 
     @BeforeAll
     void database() {
-        DataDirectory data = new DataDirectory(TestEnvironment.prepare("videos", Map.of()));
-        ds = Database.open(System.getProperty("vibecraft.database.url"), System.getProperty("vibecraft.database.user"),
-                "", 20, data.database());
+        ds = TestEnvironment.database(TestEnvironment.prepare("videos", Map.of()), 20);
         songs = new SongRepository(ds);
         clips = new ClipRepository(ds, new RetryPolicy(3, Duration.ofSeconds(1), 2, Duration.ofSeconds(10), 0));
     }

@@ -18,7 +18,6 @@ import com.vibecraft.pipeline.song.AnalysisStore;
 import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.DataDirectory;
-import com.vibecraft.pipeline.storage.Database;
 import com.vibecraft.pipeline.support.Await;
 import com.vibecraft.pipeline.support.Http;
 import com.vibecraft.pipeline.support.TestAudio;
@@ -64,8 +63,7 @@ class VideoResumeTest {
                 "vibecraft.worker.enabled", "false", "vibecraft.compose.size", "320x180",
                 "vibecraft.instance-id", "restarted"));
         DataDirectory data = new DataDirectory(dir);
-        ds = Database.open(System.getProperty("vibecraft.database.url"),
-                System.getProperty("vibecraft.database.user"), "", 2, data.database());
+        ds = TestEnvironment.database(dir, 2);
         SongRepository songs = new SongRepository(ds);
         ClipRepository clips = new ClipRepository(ds, new RetryPolicy(3, Duration.ofSeconds(1), 2, Duration.ofSeconds(10), 0));
         String ownBase = "http://localhost:" + System.getProperty("vibecraft.port");
