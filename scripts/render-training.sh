@@ -1,6 +1,6 @@
 #!/bin/bash
 # render-training.sh SRC_DIR OUT_DIR [--seed N] [--limit K] [--ids a,b,c] [--exclude INDEX_JSON]
-#                    [--decode-lossy] [--keep-midi] [--section-cues exact|loose]
+#                    [--decode-lossy] [--keep-midi] [--section-cues exact|loose|crossing]
 # render-training.sh --self-test [SRC_DIR]
 #
 # Renders *varied* training audio from a POP909-style corpus folder (midi/NNN.mid, refs/NNN.json,
@@ -78,7 +78,7 @@ if [ "$1" = "--self-test" ]; then
   trap 'rm -rf "$T"' EXIT
   # a song that is not solo piano and has drums with seed 1 exercises the most code: 002
   ID=${SELFTEST_ID:-002}
-  for cues in exact loose; do
+  for cues in exact loose crossing; do
     for run in a b; do
       "$PY" "$HERE/render_training.py" "$SRC" "$T/$cues-$run" --ids "$ID" --seed 1 --section-cues "$cues" \
         || die "self-test: render $cues-$run failed"
@@ -91,7 +91,7 @@ if [ "$1" = "--self-test" ]; then
       die "self-test FAILED: the two renders of $ID (--section-cues $cues) differ"
     fi
   done
-  echo "render-training.sh: self-test OK (two renders of $ID are byte-identical, exact and loose cues)"
+  echo "render-training.sh: self-test OK (two renders of $ID are byte-identical, exact, loose and crossing cues)"
   exit 0
 fi
 

@@ -4,7 +4,7 @@
 Run it through scripts/render-training.sh (which installs the Debian packages it needs):
 
     render_training.py SRC_DIR OUT_DIR [--seed N] [--limit K] [--ids a,b,c] [--exclude INDEX_JSON]...
-                       [--decode-lossy] [--keep-midi] [--section-cues exact|loose]
+                       [--decode-lossy] [--keep-midi] [--section-cues exact|loose|crossing]
 
 For every SRC_DIR/midi/NNN.mid (with refs/NNN.json and beats/NNN.txt) it writes one audio file
 OUT_DIR/NNN.{wav,mp3,ogg} (22050 Hz, mono) and an entry in OUT_DIR/manifest.json.  Per song, all
@@ -22,6 +22,10 @@ same whichever other songs are rendered with it:
   sections too, a third of the songs with one groove and level throughout, and a drum entry that
   may come a bar before or some bars after the first section change (so a learned model cannot
   take "the drums changed" for "a section starts");
+  with --section-cues crossing, as loose, and besides: a section's drum and bass part may start a
+  bar before or one or two bars after the section (crossStart), and a section of 8+ bars may change
+  its groove and, half the time, its accompanying instrument on a 4-bar phrase inside (innerChange),
+  so that a change of sound alone is not taken for a section start;
 - a bass line on the lowest sounding PIANO note, moved into the bass register;
 - the soundfont (FluidR3_GM, MuseScore_General, TimGM6mb), mixer levels, pan, reverb/chorus sends;
 - EQ (high-pass, low-pass, 0-3 peaking bands), peak level (-14..-2 dBFS) and the output codec
@@ -53,7 +57,7 @@ import time
 import mido
 
 GENERATOR_VERSION = 1
-SECTION_CUES = ("exact", "loose")
+SECTION_CUES = ("exact", "loose", "crossing")
 RATE = 22050
 FLUID_GAIN = 0.4
 
@@ -257,8 +261,10 @@ def choose(seed, song_id, sections, section_cues="exact"):
         c["codec"] = {"format": "ogg", "quality": rng.randint(1, 5)}
     else:
         c["codec"] = {"format": "wav"}
-    if section_cues == "loose":  # (no key otherwise: exact renders stay byte-identical, manifest too)
+    if section_cues in ("loose", "crossing"):  # (no key otherwise: exact renders stay byte-identical, manifest too)
         c["cues"] = loose_cues(seed, song_id)
+        if section_cues == "crossing":
+            c["cues"].update(crossing_cues(seed, song_id))
     return c
 
 
@@ -269,6 +275,55 @@ def loose_cues(seed, song_id):
             "phraseEvents": rng.choice([0.0, 0.25, 0.5]),     # P(crash, maybe a fill, on a 4-bar phrase inside)
             "flat": rng.random() < 0.35,                      # one groove and level for the whole song
             "entryShiftBars": rng.choice([0, 0, -1, 2, 4])}   # drums after a silent intro come in early/late
+
+
+def crossing_cues(seed, song_id):
+    """Changes of sound that are not section starts (own generator: the loose choices stay put).
+
+    A band does not change only at the written sections: its drums may switch a bar before or after
+    the new part, and a part may change its groove or its accompanying instrument half-way through.
+    """
+    rng = song_rng(seed, song_id, "crossing")
+    return {"crossStart": rng.choice([0.0, 0.3, 0.6]),       # P(a section's drum part starts off its start)
+            "innerChange": rng.choice([0.0, 0.3, 0.6])}      # P(a long section changes groove/instrument inside)
+
+
+def crossed_grid(c, grid, song_id):
+    """The beat grid as the drums and bass play it: each section's start moved by -4..+8 beats
+    with probability crossStart (never leaving a part shorter than 8 beats)."""
+    cues = c.get("cues") or {}
+    if not cues.get("crossStart"):
+        return grid
+    starts = [g for g, row in enumerate(grid) if row[3] == 0]
+    moved = [0]
+    for i, g in enumerate(starts[1:], 1):
+        r = random.Random(hash_int(c["seed"], song_id, i, "cross"))
+        shift = r.choice([-4, 4, 8]) if r.random() < cues["crossStart"] else 0
+        lo = moved[-1] + 8
+        hi = (starts[i + 1] if i + 1 < len(starts) else len(grid)) - 8
+        moved.append(g + shift if lo <= g + shift <= hi else g)
+    out = []
+    for i, a in enumerate(moved):
+        b = moved[i + 1] if i + 1 < len(moved) else len(grid)
+        si = grid[starts[i]][2]
+        out += [(grid[g][0], grid[g][1], si, g - a, b - a) for g in range(a, b)]
+    return out
+
+
+def inner_changes(c, grid, song_id):
+    """{section index: beat in section} where a section of 8+ bars changes its arrangement on a
+    4-bar phrase, at least 4 bars from either end, with probability innerChange."""
+    cues = c.get("cues") or {}
+    out = {}
+    if not cues.get("innerChange"):
+        return out
+    for t, dur, si, k, n in grid:
+        if k != 0 or n < 32:
+            continue
+        r = random.Random(hash_int(c["seed"], song_id, si, "inner"))
+        if r.random() < cues["innerChange"]:
+            out[si] = r.choice(list(range(16, n - 15, 16)))
+    return out
 
 
 # ---------------------------------------------------------------------------- arrangement
@@ -290,8 +345,9 @@ def beat_grid(beats, sections):
     return out
 
 
-def drum_events(c, sections, grid, rng, song_id):
-    """(seconds, key, velocity) hits."""
+def drum_events(c, sections, grid, rng, song_id, inner=None):
+    """(seconds, key, velocity) hits; inner: {section index: beat} where the groove changes inside."""
+    inner = inner or {}
     d = c["drums"]
     hits = []
     style = d["style"]
@@ -329,6 +385,11 @@ def drum_events(c, sections, grid, rng, song_id):
             mode = d["bridgeFeel"]
         if entry is not None:
             mode = None if g < entry else (mode or "groove")
+        if si in inner and k >= inner[si] and mode is not None:
+            ri = random.Random(hash_int(c["seed"], song_id, si, "inner-mode"))
+            mode = ri.choice([m for m in ("groove", "ride", "half_time", "toms", "sparse") if m != mode])
+            if k == inner[si] and ri.random() < 0.5:
+                hit(t, CRASH, 100 * lvl)
         if mode is None:
             continue
         v = lambda base: base * lvl
@@ -486,6 +547,9 @@ def build_midi(mid, sections, beats, c, seed, song_id):
     out = mido.MidiFile(type=1, ticks_per_beat=mid.ticks_per_beat)
     last_tick = max(sum(m.time for m in tr) for tr in mid.tracks)
     role_of = {"MELODY": "melody", "BRIDGE": "bridge", "PIANO": "piano"}
+    grid = beat_grid(beats, sections)
+    dgrid = crossed_grid(c, grid, song_id)      # the grid as drums and bass play it
+    inner = inner_changes(c, dgrid, song_id)
     piano_notes = []
     used = set()
     for tr in mid.tracks:
@@ -517,6 +581,16 @@ def build_midi(mid, sections, beats, c, seed, song_id):
                 mido.Message("control_change", channel=ch, control=91, value=mix["reverb"]),
                 mido.Message("control_change", channel=ch, control=93, value=mix["chorus"])]
         events += [(0, i - 10, m) for i, m in enumerate(head)]
+        if role == "piano" and inner and not c["soloPiano"]:
+            # an inner change: half the time the accompaniment changes instrument until the section ends
+            for t, dur, si, k, n in dgrid:
+                r = random.Random(hash_int(seed, song_id, si, "inner-program"))
+                if inner.get(si) == k and r.random() < 0.5:
+                    other = r.choice([q for q in ACCOMP if q != prog[role]])
+                    end = t + dur * (n - k)
+                    events.append((tmap.to_tick(t - 0.03), 1, mido.Message("program_change", channel=ch, program=other)))
+                    events.append((tmap.to_tick(end - 0.03), 1,
+                                   mido.Message("program_change", channel=ch, program=prog[role])))
         if role == "melody" and c["melodyChorusProgram"] is not None:
             for s in sections:
                 p = c["melodyChorusProgram"] if s["label"] == "chorus" else prog["melody"]
@@ -541,14 +615,13 @@ def build_midi(mid, sections, beats, c, seed, song_id):
             ev.append((max(end, on + 1), 1, mido.Message("note_off", channel=ch, note=p, velocity=0)))
         out.tracks.append(to_track("LAYER", ev))
 
-    grid = beat_grid(beats, sections)
     if c["bass"] is not None:
         ch = free.pop(0)
         ev = [(0, -5, mido.Message("program_change", channel=ch, program=c["bass"]["program"])),
               (0, -4, mido.Message("control_change", channel=ch, control=7, value=mix["bassVolume"])),
               (0, -3, mido.Message("control_change", channel=ch, control=10, value=64)),
               (0, -2, mido.Message("control_change", channel=ch, control=91, value=mix["reverb"] // 3))]
-        for a, b, p, vel in bass_events(c, sections, grid, piano_notes, tmap, rng):
+        for a, b, p, vel in bass_events(c, sections, dgrid, piano_notes, tmap, rng):
             on, off = tmap.to_tick(a), min(last_tick, tmap.to_tick(b))
             if off <= on:
                 continue
@@ -560,7 +633,7 @@ def build_midi(mid, sections, beats, c, seed, song_id):
         ev = [(0, -5, mido.Message("program_change", channel=9, program=c["drums"]["kit"])),
               (0, -4, mido.Message("control_change", channel=9, control=7, value=mix["drumVolume"])),
               (0, -3, mido.Message("control_change", channel=9, control=91, value=mix["reverb"] // 2))]
-        for t, key, vel in drum_events(c, sections, grid, rng, song_id):
+        for t, key, vel in drum_events(c, sections, dgrid, rng, song_id, inner):
             on = tmap.to_tick(t)
             off = min(last_tick, on + max(1, mid.ticks_per_beat // 8))
             if on >= last_tick:
@@ -719,7 +792,9 @@ def main(argv):
     ap.add_argument("--keep-midi", action="store_true", help="also keep OUT/midi/NNN.mid (the arrangement)")
     ap.add_argument("--section-cues", choices=SECTION_CUES, default="exact",
                     help="exact: the drums change exactly at section starts (the data of the shipped "
-                         "boundary model); loose: as a drummer would, sometimes not (see the module text)")
+                         "boundary model); loose: as a drummer would, sometimes not; crossing: loose, and "
+                         "the drums/bass may switch a bar off the section start and long sections may change "
+                         "groove or accompanying instrument half-way (see the module text)")
     a = ap.parse_args(argv)
 
     src = a.src.rstrip("/")
