@@ -49,6 +49,8 @@ public final class TestEnvironment {
             // compositions are the video tests' subject: elsewhere they would only load the two cores
             System.setProperty("vibecraft.compose.auto", "false");
             System.setProperty("vibecraft.compose.size", "320x180");
+            // a requested composition is claimed within 0.2 s rather than the service's 1 s poll
+            System.setProperty("vibecraft.compose.poll-ms", "200");
             // at the end of a test class, work still in flight (say a write retried against a database the
             // test has closed, or a clip being rendered) is cut off after 1 s rather than the service's
             // 15 s: nothing waits on it
