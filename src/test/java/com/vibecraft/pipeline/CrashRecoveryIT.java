@@ -194,9 +194,10 @@ class CrashRecoveryIT {
     private void startService() throws Exception {
         Path jar = Path.of(System.getProperty("vibecraft.jar", "target/vibecraft-pipeline.jar")).toAbsolutePath();
         // the C1 compiler alone: the jar starts in about half the time (8 s instead of 13-17 s on the
-        // loaded 2-core machine), and it starts four times here; nothing here measures its speed
+        // loaded 2-core machine), and it starts four times here; nothing here measures its speed. The
+        // serial collector: no collector threads of its own on the two cores (support/ChildJvm's pair)
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString()).directory(workDir.toFile()).redirectErrorStream(true)
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString()).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("service.log").toFile()));
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("VIBECRAFT_") || k.startsWith("AUDJUST_")
@@ -219,6 +220,9 @@ class CrashRecoveryIT {
         env.put("VIBECRAFT_COMPOSE_SIZE", "320x180");
         env.put("VIBECRAFT_COMPOSE_FPS", String.valueOf(COMPOSE_FPS));
         env.put("VIBECRAFT_COMPOSE_LEASE_SEC", "6");
+        // the compositions run one after another: each next one is claimed within 0.2 s, not the
+        // service's 1 s poll (about ten compositions here)
+        env.put("VIBECRAFT_COMPOSE_POLL_MS", "200");
         service = pb.start();
         starts++;
         Http.awaitHealthy("http://127.0.0.1:" + port, service, Duration.ofSeconds(60), this::log);

@@ -36,6 +36,11 @@ class JarSmokeIT {
         pb.environment().keySet().removeIf(k -> k.startsWith("VIBECRAFT_") || k.startsWith("AUDJUST_")
                 || k.equals("DATABASE_URL") || k.equals("REDIS_URL"));
         pb.environment().put("VIBECRAFT_PORT", String.valueOf(port));
+        // the song's music video is composed on its own once its clips complete, and the SIGTERM below
+        // often lands during that composition: at the default 1280x720 the stop then waited some 5-9 s
+        // for it. Smaller frames keep that path (composition, then a clean stop mid-composition) at a
+        // fraction of the cost; the second test composes 1280x720 with the jar's own FFmpeg.
+        pb.environment().put("VIBECRAFT_COMPOSE_SIZE", "320x180");
         Process service = pb.start();
         String base = "http://127.0.0.1:" + port;
         try {

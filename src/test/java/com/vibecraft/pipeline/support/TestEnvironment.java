@@ -49,10 +49,14 @@ public final class TestEnvironment {
             // compositions are the video tests' subject: elsewhere they would only load the two cores
             System.setProperty("vibecraft.compose.auto", "false");
             System.setProperty("vibecraft.compose.size", "320x180");
+            // a requested composition is claimed within 0.2 s rather than the service's 1 s poll
+            System.setProperty("vibecraft.compose.poll-ms", "200");
             // at the end of a test class, work still in flight (say a write retried against a database the
             // test has closed, or a clip being rendered) is cut off after 1 s rather than the service's
             // 15 s: nothing waits on it
             System.setProperty("camel.main.shutdown-timeout", "1");
+            // and then after 0.2 s (support/QuickStop): camel.main's timeout counts in whole seconds
+            System.setProperty(QuickStop.PROPERTY, "200");
             // and the SEDA consumers (analysis queue, worker slots) see the stop within 0.1 s instead of
             // finishing a 1 s poll each, one after the other
             System.setProperty("camel.component.seda.default-poll-timeout", "100");
