@@ -584,8 +584,10 @@ def build_midi(mid, sections, beats, c, seed, song_id):
         if role == "piano" and inner and not c["soloPiano"]:
             # an inner change: half the time the accompaniment changes instrument until the section ends
             for t, dur, si, k, n in dgrid:
+                if inner.get(si) != k:
+                    continue
                 r = random.Random(hash_int(seed, song_id, si, "inner-program"))
-                if inner.get(si) == k and r.random() < 0.5:
+                if r.random() < 0.5:
                     other = r.choice([q for q in ACCOMP if q != prog[role]])
                     end = t + dur * (n - k)
                     events.append((tmap.to_tick(t - 0.03), 1, mido.Message("program_change", channel=ch, program=other)))

@@ -127,7 +127,6 @@ class ClipSendBatchTest {
         return ids;
     }
 
-    /** What the relay would send of this song. */
     /** Sends on this test's stream through the given client (of a Redis that is down, or behind a faulty link). */
     private ClipDispatchSteps senderThrough(JedisPooled redis) {
         return new ClipDispatchSteps(clips, new ClipJobQueue(redis, prefix), links, "test", Duration.ofMinutes(5));
@@ -139,6 +138,7 @@ class ClipSendBatchTest {
                 DefaultJedisClientConfig.builder().connectionTimeoutMillis(500).build());
     }
 
+    /** What the relay would send of this song. */
     private List<ClipJob> relay(UUID songId) {
         return dispatch.unsentJobs().stream().filter(j -> j.songId().equals(songId)).toList();
     }

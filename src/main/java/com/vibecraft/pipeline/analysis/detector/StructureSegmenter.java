@@ -230,10 +230,10 @@ public final class StructureSegmenter {
             double b = at == out.size() ? durationSec : out.get(at);
             int best = -1;
             if (b - a > LONG_SECTION_SEC) {
-                for (int u = 0; u < evidence.length; u++) {
-                    double t = unitSec[u];
-                    if (t >= a + minSec && t <= b - minSec && evidence[u] >= LONG_SECTION_MIN_EVIDENCE
-                            && (best < 0 || evidence[u] > evidence[best])) {
+                // only this section's units (unitSec ascends)
+                int from = Arrays.binarySearch(unitSec, 0, evidence.length, a + minSec);
+                for (int u = from < 0 ? -from - 1 : from; u < evidence.length && unitSec[u] <= b - minSec; u++) {
+                    if (evidence[u] >= LONG_SECTION_MIN_EVIDENCE && (best < 0 || evidence[u] > evidence[best])) {
                         best = u;
                     }
                 }
