@@ -13,7 +13,6 @@ import com.vibecraft.pipeline.clips.PlannedClip;
 import com.vibecraft.pipeline.domain.ConflictException;
 import com.vibecraft.pipeline.domain.NotFoundException;
 import com.vibecraft.pipeline.song.AnalysisStore;
-import com.vibecraft.pipeline.song.Song;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.song.SongStatus;
 import java.time.Duration;
@@ -59,10 +58,11 @@ public class ClipPlanSteps {
     /** The analysed song's sections (body) for the planning split; beats kept for each section. */
     public List<Section> sectionsToPlan(Exchange exchange) {
         UUID songId = FlowProperties.songId(exchange);
-        Song song = songs.findById(songId).orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
+        SongStatus status = songs.status(songId)
+                .orElseThrow(() -> new NotFoundException("Song " + songId + " was not found."));
         SongAnalysis analysis = analyses.findAnalysis(songId).orElseThrow(() -> new ConflictException(
-                "Song " + songId + " has no analysis yet (status: " + song.status().value() + "); clips need one."));
-        if (song.status() == SongStatus.ANALYZING) {
+                "Song " + songId + " has no analysis yet (status: " + status.value() + "); clips need one."));
+        if (status == SongStatus.ANALYZING) {
             // the stored analysis is about to be replaced: the new one's clips are planned when it is done
             throw new ConflictException("Song " + songId + " is being analysed; its clips are planned from the new "
                     + "analysis when it is done.");

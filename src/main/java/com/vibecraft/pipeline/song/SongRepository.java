@@ -94,6 +94,12 @@ public class SongRepository {
                 + " WHERE songs.id IN (" + in + ") ORDER BY songs.created_at DESC, songs.id", ids);
     }
 
+    /** The song's status alone, for steps that need nothing else of the song (no joins, no counts). */
+    public Optional<SongStatus> status(UUID id) {
+        return jdbc.queryOne("SELECT status FROM songs WHERE id = :id", Map.of("id", id),
+                rs -> SongStatus.of(rs.getString(1)));
+    }
+
     /** The song's length alone, for reads that need nothing else of the song (no joins, no counts). */
     public Optional<Double> durationSec(UUID id) {
         return jdbc.queryOne("SELECT duration_sec FROM songs WHERE id = :id", Map.of("id", id), rs -> rs.getDouble(1));

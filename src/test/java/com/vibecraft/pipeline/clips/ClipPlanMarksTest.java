@@ -15,6 +15,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +107,81 @@ class ClipPlanMarksTest {
     private OffsetDateTime planSentAt(UUID songId) {
         return db.query("SELECT sent_at FROM clip_plans WHERE song_id = :song", Map.of("song", songId),
                 rs -> rs.getObject(1, OffsetDateTime.class)).get(0);
+    }
+
+    @Test
+    void plansOfManySongsAtOnceAreEachWrittenWhole() throws Exception {
+        // the plans commit together (group commit): each song must still get exactly its own plan and mark
+        List<UUID> songIds = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            songIds.add(song());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<boolean[]>> marks = new ArrayList<>();
+        Map<UUID, Future<ClipPlan>> plans = new HashMap<>();
+        try {
+            for (UUID id : songIds) {
+                Future<ClipPlan> p = pool.submit(() -> {
+                    go.await();
+                    return plan(id);
+                });
+                plans.put(id, p);
+                marks.add(pool.submit(() -> {
+                    ClipPlan plan = p.get(30, TimeUnit.SECONDS);
+                    return new boolean[] {clips.markPlanSent(id, plan.id()), clips.markPlanSent(id, plan.id())};
+                }));
+            }
+            go.countDown();
+            for (Future<boolean[]> m : marks) {
+                boolean[] firstAndSecond = m.get(30, TimeUnit.SECONDS);
+                assertTrue(firstAndSecond[0], "the plan's first mark");
+                assertFalse(firstAndSecond[1], "a plan is marked once");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (UUID id : songIds) {
+            ClipPlan plan = plans.get(id).get();
+            assertEquals(id, plan.songId());
+            assertEquals(ids(plan.clips()), ids(clips.findBySong(id)), "the song's rows are its own plan's");
+            assertTrue(plan.clips().stream().allMatch(c -> plan.id().equals(planOf(c.id()))), "every clip is in the plan");
+            assertNotNull(planSentAt(id));
+            assertEquals(List.of(), unsent(id, Duration.ZERO));
+        }
+    }
+
+    @Test
+    void plansOfOneSongAtOnceGiveOnePlanAndRefuseTheRest() throws Exception {
+        UUID songId = song();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<ClipPlan>> tries = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            tries.add(pool.submit(() -> {
+                go.await();
+                return plan(songId);
+            }));
+        }
+        go.countDown();
+        List<ClipPlan> planned = new ArrayList<>();
+        int busy = 0;
+        try {
+            for (Future<ClipPlan> t : tries) {
+                try {
+                    planned.add(t.get(30, TimeUnit.SECONDS));
+                } catch (ExecutionException e) {
+                    ClipRepository.PlanRefused refused = (ClipRepository.PlanRefused) e.getCause();
+                    assertEquals(ClipRepository.PlanRefusal.BUSY, refused.reason(), refused.getMessage());
+                    busy++;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, planned.size(), "one plan; the others found its clips queued");
+        assertEquals(7, busy);
+        assertEquals(ids(planned.get(0).clips()), ids(clips.findBySong(songId)));
     }
 
     @Test
