@@ -1,6 +1,5 @@
 package com.vibecraft.pipeline.clips;
 
-import com.vibecraft.pipeline.storage.GroupCommit;
 import com.vibecraft.pipeline.storage.Jdbc;
 import com.vibecraft.pipeline.storage.NamedSql;
 import com.vibecraft.pipeline.storage.TimeOrderedIds;
@@ -54,16 +53,8 @@ public class ClipRepository {
     private static final String C_COLUMNS = String.join(", ", COLUMN_NAMES.stream().map(n -> "c." + n).toList());
     private static final String IN_FLIGHT = "status IN ('queued', 'processing')";
 
-    /** Most plans, or plan send marks, committed together (see {@link GroupCommit}). */
-    static final int MAX_GROUP = 32;
-    /** Batches written at the same time: one writes while the next gathers, on two connections. */
-    static final int GROUP_WRITERS = 2;
-
     private final Jdbc jdbc;
     private final RetryPolicy retryPolicy;
-    // a burst of plans (many songs re-planned at once) commits together instead of one commit per song
-    private final GroupCommit<PlanRequest, PlanOutcome> planWrites = new GroupCommit<>(GROUP_WRITERS, MAX_GROUP, this::planAll);
-    private final GroupCommit<PlanSent, Boolean> sentMarks = new GroupCommit<>(GROUP_WRITERS, MAX_GROUP, this::markPlansSent);
 
     public ClipRepository(DataSource dataSource, RetryPolicy retryPolicy) {
         this.jdbc = new Jdbc(dataSource);
@@ -95,56 +86,14 @@ public class ClipRepository {
      *                        another instance) got there first, so finished clips are not planned again
      */
     public ClipPlan planClips(UUID songId, List<ClipDraft> drafts, boolean onlyIfRequested) {
-        PlanOutcome outcome = planWrites.write(new PlanRequest(songId, drafts, onlyIfRequested));
-        if (outcome.refused() != null) {
-            throw new PlanRefused(outcome.refused().reason(), outcome.refused().getMessage());
-        }
-        return outcome.plan();
+        return replace(songId, drafts, null, onlyIfRequested);
     }
 
     private record PlanTarget(boolean requested, Long styleSeed) {
     }
 
-    /** One song's plan for {@link #planAll}. */
-    public record PlanRequest(UUID songId, List<ClipDraft> drafts, boolean onlyIfRequested) {
-    }
-
-    /** A request's plan, or why it was refused. */
-    public record PlanOutcome(PlanRequest request, ClipPlan plan, PlanRefused refused) {
-    }
-
-    /**
-     * Several songs' plans in one transaction, each as {@link #planClips} would plan it alone: one
-     * commit for all of them. A refused song changes nothing and does not hold back the others.
-     */
-    List<PlanOutcome> planAll(List<PlanRequest> requests) {
-        // songs locked in id order, so two instances' batches never wait on each other
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < requests.size(); i++) {
-            order.add(i);
-        }
-        order.sort(java.util.Comparator.comparing(i -> requests.get(i).songId()));
-        return jdbc.inTransaction(c -> {
-            PlanOutcome[] out = new PlanOutcome[requests.size()];
-            for (int i : order) {
-                PlanRequest r = requests.get(i);
-                try {
-                    out[i] = new PlanOutcome(r, replaceIn(c, r.songId(), r.drafts(), null, r.onlyIfRequested()), null);
-                } catch (PlanRefused refused) {
-                    out[i] = new PlanOutcome(r, null, refused);
-                }
-            }
-            return List.of(out);
-        });
-    }
-
     private ClipPlan replace(UUID songId, List<ClipDraft> drafts, Long givenSeed, boolean onlyIfRequested) {
-        return jdbc.inTransaction(c -> replaceIn(c, songId, drafts, givenSeed, onlyIfRequested));
-    }
-
-    private ClipPlan replaceIn(Connection c, UUID songId, List<ClipDraft> drafts, Long givenSeed, boolean onlyIfRequested)
-            throws SQLException {
-        {
+        return jdbc.inTransaction(c -> {
             List<PlanTarget> song = Jdbc.query(c, "SELECT clips_requested_at IS NOT NULL, style_seed FROM songs "
                     + "WHERE id = :id FOR UPDATE", Map.of("id", songId),
                     rs -> new PlanTarget(rs.getBoolean(1), Jdbc.longOrNull(rs, "style_seed")));
@@ -225,7 +174,7 @@ public class ClipRepository {
             }
             // the rows as written, without reading them back
             return new ClipPlan(planId, songId, stored);
-        }
+        });
     }
 
     public List<Clip> findBySong(UUID songId) {
@@ -242,29 +191,8 @@ public class ClipRepository {
      * clips still in the plan. False when the plan was replaced meanwhile or was marked already.
      */
     public boolean markPlanSent(UUID songId, UUID planId) {
-        return sentMarks.write(new PlanSent(songId, planId));
-    }
-
-    private record PlanSent(UUID songId, UUID planId) {
-    }
-
-    private List<Boolean> markPlansSent(List<PlanSent> plans) {
-        NamedSql mark = NamedSql.of("UPDATE clip_plans SET sent_at = :now WHERE song_id = :song AND id = :plan "
-                + "AND sent_at IS NULL");
-        OffsetDateTime now = Jdbc.now();
-        return jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(mark.jdbcSql())) {
-                for (PlanSent p : plans) {
-                    mark.bind(ps, Map.of("now", now, "song", p.songId(), "plan", p.planId()));
-                    ps.addBatch();
-                }
-                List<Boolean> marked = new ArrayList<>(plans.size());
-                for (int n : ps.executeBatch()) {
-                    marked.add(n > 0);
-                }
-                return marked;
-            }
-        });
+        return jdbc.update("UPDATE clip_plans SET sent_at = :now WHERE song_id = :song AND id = :plan AND sent_at IS NULL",
+                Map.of("now", Jdbc.now(), "song", songId, "plan", planId)) == 1;
     }
 
     /**

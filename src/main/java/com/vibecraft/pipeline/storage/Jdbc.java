@@ -128,20 +128,6 @@ public final class Jdbc {
         }
     }
 
-    /**
-     * Whether a failure is the database being out of reach (no connection within the pool's timeout, a
-     * dropped connection: SQLState class 08) rather than something about the statement itself.
-     */
-    public static boolean isConnectionFault(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Now, at the microsecond precision both H2 and PostgreSQL keep. */
     public static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);

@@ -111,7 +111,7 @@ class ClipPlanMarksTest {
 
     @Test
     void plansOfManySongsAtOnceAreEachWrittenWhole() throws Exception {
-        // the plans commit together (group commit): each song must still get exactly its own plan and mark
+        // concurrent plans and marks of different songs: each song gets exactly its own plan and one mark
         List<UUID> songIds = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             songIds.add(song());
