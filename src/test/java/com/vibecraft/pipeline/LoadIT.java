@@ -348,22 +348,24 @@ class LoadIT {
             Duration cpu = burst.serviceCpu();
             rates.add(jobsPerSec);
             line("   round %d%s: all jobs on the stream after %6.2f s = %.0f jobs/s", round,
-                    round == 1 ? " (first burst after start)" : "", expected / jobsPerSec, jobsPerSec);
+                    round == 1 ? " (first burst after start)" : "", burst.seconds(), jobsPerSec);
             line("      CPU in it: service %.2f s (%.0f us per job), load client %.2f s, Redis %.2f s", cpu.toMillis() / 1000.0,
                     cpu.toNanos() / 1000.0 / expected, burst.clientCpu().toMillis() / 1000.0,
                     burst.redisCpu().toMillis() / 1000.0);
         }
         // the rounds after the first run on compiled code; the first also pays for the JIT's warm-up
-        List<Double> warm = new ArrayList<>(rates.subList(Math.min(1, rates.size() - 1), rates.size()));
+        List<Double> warm = new ArrayList<>(rates.subList(1, rates.size()));
         warm.sort(null);
-        double median = warm.get(warm.size() / 2);
+        double median = warm.isEmpty() ? rates.get(0) : warm.get(warm.size() / 2);
         Double xadd = redisBenchmark();
         if (xadd == null) {
             line("   redis-benchmark not found: the XADD comparison was skipped");
         } else {
             line("   redis-benchmark XADD (50 clients)    %8.0f req/s on the same Redis", xadd);
             line("   ratio enqueue / raw XADD, round 1    %8.1f %%", 100 * rates.get(0) / xadd);
-            line("   ratio enqueue / raw XADD, median of rounds 2-%d %5.1f %%", ENQUEUE_ROUNDS, 100 * median / xadd);
+            if (ENQUEUE_ROUNDS > 1) {
+                line("   ratio enqueue / raw XADD, median of rounds 2-%d %5.1f %%", ENQUEUE_ROUNDS, 100 * median / xadd);
+            }
         }
     }
 
@@ -409,7 +411,7 @@ class LoadIT {
                 .filter(p -> p.info().command().orElse("").contains("redis-server")).findFirst();
     }
 
-    /** Re-plans the songs at once: the time until the stream holds all their jobs, and the service's CPU in it. */
+    /** Re-plans the songs at once: the time until the stream holds all their jobs, and the CPU spent in it. */
     private Burst replanBurst(String base, List<String> replan, Map<String, Integer> clipsPerSong, int expected,
                                JedisPooled jedis, String stream) throws Exception {
         long before = jedis.xlen(stream);

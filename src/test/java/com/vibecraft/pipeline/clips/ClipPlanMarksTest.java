@@ -10,22 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.Jdbc;
+import com.vibecraft.pipeline.support.AtOnce;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,43 +107,32 @@ class ClipPlanMarksTest {
                 rs -> rs.getObject(1, OffsetDateTime.class)).get(0);
     }
 
+    private record PlannedAndMarked(ClipPlan plan, boolean firstMark, boolean secondMark) {
+    }
+
     @Test
     void plansOfManySongsAtOnceAreEachWrittenWhole() throws Exception {
         // concurrent plans and marks of different songs: each song gets exactly its own plan and one mark
         List<UUID> songIds = new ArrayList<>();
+        List<Callable<PlannedAndMarked>> tasks = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
-            songIds.add(song());
+            UUID id = song();
+            songIds.add(id);
+            tasks.add(() -> {
+                ClipPlan plan = plan(id);
+                return new PlannedAndMarked(plan, clips.markPlanSent(id, plan.id()), clips.markPlanSent(id, plan.id()));
+            });
         }
-        ExecutorService pool = Executors.newFixedThreadPool(12);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<boolean[]>> marks = new ArrayList<>();
-        Map<UUID, Future<ClipPlan>> plans = new HashMap<>();
-        try {
-            for (UUID id : songIds) {
-                Future<ClipPlan> p = pool.submit(() -> {
-                    go.await();
-                    return plan(id);
-                });
-                plans.put(id, p);
-                marks.add(pool.submit(() -> {
-                    ClipPlan plan = p.get(30, TimeUnit.SECONDS);
-                    return new boolean[] {clips.markPlanSent(id, plan.id()), clips.markPlanSent(id, plan.id())};
-                }));
-            }
-            go.countDown();
-            for (Future<boolean[]> m : marks) {
-                boolean[] firstAndSecond = m.get(30, TimeUnit.SECONDS);
-                assertTrue(firstAndSecond[0], "the plan's first mark");
-                assertFalse(firstAndSecond[1], "a plan is marked once");
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        for (UUID id : songIds) {
-            ClipPlan plan = plans.get(id).get();
-            assertEquals(id, plan.songId());
-            assertEquals(ids(plan.clips()), ids(clips.findBySong(id)), "the song's rows are its own plan's");
-            assertTrue(plan.clips().stream().allMatch(c -> plan.id().equals(planOf(c.id()))), "every clip is in the plan");
+        List<Future<PlannedAndMarked>> done = AtOnce.start(tasks);
+        for (int i = 0; i < songIds.size(); i++) {
+            UUID id = songIds.get(i);
+            PlannedAndMarked r = done.get(i).get(30, TimeUnit.SECONDS);
+            assertTrue(r.firstMark(), "the plan's first mark");
+            assertFalse(r.secondMark(), "a plan is marked once");
+            assertEquals(id, r.plan().songId());
+            assertEquals(ids(r.plan().clips()), ids(clips.findBySong(id)), "the song's rows are its own plan's");
+            assertTrue(r.plan().clips().stream().allMatch(c -> r.plan().id().equals(planOf(c.id()))),
+                    "every clip is in the plan");
             assertNotNull(planSentAt(id));
             assertEquals(List.of(), unsent(id, Duration.ZERO));
         }
@@ -154,30 +141,20 @@ class ClipPlanMarksTest {
     @Test
     void plansOfOneSongAtOnceGiveOnePlanAndRefuseTheRest() throws Exception {
         UUID songId = song();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<ClipPlan>> tries = new ArrayList<>();
+        List<Callable<ClipPlan>> tasks = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            tries.add(pool.submit(() -> {
-                go.await();
-                return plan(songId);
-            }));
+            tasks.add(() -> plan(songId));
         }
-        go.countDown();
         List<ClipPlan> planned = new ArrayList<>();
         int busy = 0;
-        try {
-            for (Future<ClipPlan> t : tries) {
-                try {
-                    planned.add(t.get(30, TimeUnit.SECONDS));
-                } catch (ExecutionException e) {
-                    ClipRepository.PlanRefused refused = (ClipRepository.PlanRefused) e.getCause();
-                    assertEquals(ClipRepository.PlanRefusal.BUSY, refused.reason(), refused.getMessage());
-                    busy++;
-                }
+        for (Future<ClipPlan> t : AtOnce.start(tasks)) {
+            try {
+                planned.add(t.get(30, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                ClipRepository.PlanRefused refused = (ClipRepository.PlanRefused) e.getCause();
+                assertEquals(ClipRepository.PlanRefusal.BUSY, refused.reason(), refused.getMessage());
+                busy++;
             }
-        } finally {
-            pool.shutdownNow();
         }
         assertEquals(1, planned.size(), "one plan; the others found its clips queued");
         assertEquals(7, busy);
