@@ -3,6 +3,7 @@ package com.vibecraft.pipeline.clips;
 import com.vibecraft.pipeline.song.NewSong;
 import com.vibecraft.pipeline.song.SongRepository;
 import com.vibecraft.pipeline.storage.Database;
+import com.vibecraft.pipeline.support.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public final class PlanWriteBench {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path dir = Files.createTempDirectory("plan-write-bench");
+        TestEnvironment.deleteOnExit(dir);
         try (HikariDataSource ds = Database.open("", null, null, 10, dir)) {
             SongRepository songs = new SongRepository(ds);
             ClipRepository clips = new ClipRepository(ds, new RetryPolicy(3, Duration.ofSeconds(1), 2,
