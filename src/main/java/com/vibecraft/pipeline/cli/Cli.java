@@ -39,12 +39,12 @@ public final class Cli {
               serve                      start the service (the default when no command is given)
               analyze <audio-file>       print the analysis JSON of one file (no server, no database)
               bench <dir> [--out DIR] [--reference INDEX_JSON] [--boundary-model on|off|FILE]
-                    [--sequence-model FILE] [--section-types on|off|FILE]
+                    [--sequence-model on|off|FILE] [--section-types on|off|FILE]
                                          analyse every audio file in a folder; print timings; with
                                          --out write <name>.json per song; with --reference (a corpus
                                          index.json with songs[].id and bpm) compare each BPM;
                                          --boundary-model overrides vibecraft.detector.boundary-model,
-                                         --sequence-model blends a trained sequence network in,
+                                         --sequence-model vibecraft.detector.sequence-model,
                                          --section-types vibecraft.detector.section-type-model
               compose <clips-dir-or-song-json> <audio> --out video.mp4 [--size 1280x720] [--fps 24] [--vertical]
                                          compose a music video: the clips (a song's clips JSON as
@@ -105,8 +105,9 @@ public final class Cli {
         }
 
         /**
-         * @param sequenceModel a sequence network file to blend with the boundary model's trees
-         *                      ({@code train-sequence-model.sh}; none is shipped), or null / {@code off}
+         * @param sequenceModel {@code on}, {@code off}, a sequence network file ({@code train-sequence-model.sh})
+         *                      to place the trees' section starts, or null for the
+         *                      {@code vibecraft.detector.sequence-model} setting
          */
         static Analysis fromSettings(String boundaryModel, String sectionTypes, String sequenceModel) throws Exception {
             try (CamelContext ctx = new DefaultCamelContext()) {
@@ -116,9 +117,10 @@ public final class Cli {
                 float maxRate = Float.parseFloat(ctx.resolvePropertyPlaceholders(
                         "{{vibecraft.analysis.max-sample-rate}}").trim());
                 BoundaryModel model = choose(boundaryModel, ctx, "vibecraft.detector.boundary-model",
-                        BoundaryModel::bundled, BoundaryModel::parse);
-                if (model != null && sequenceModel != null && !"off".equalsIgnoreCase(sequenceModel)) {
-                    model = model.withSequence(SequenceModel.parse(Files.readString(Path.of(sequenceModel))));
+                        BoundaryModel::bundledTrees, BoundaryModel::parse);
+                if (model != null) {
+                    model = model.withSequence(choose(sequenceModel, ctx, "vibecraft.detector.sequence-model",
+                            SequenceModel::bundled, SequenceModel::parse));
                 }
                 SectionTypeModel typeModel = choose(sectionTypes, ctx, "vibecraft.detector.section-type-model",
                         SectionTypeModel::bundled, SectionTypeModel::parse);

@@ -176,9 +176,14 @@ public class PipelineConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public LocalStructureDetector localStructureDetector(
             @PropertyInject("vibecraft.detector.min-section-sec") double minSectionSec,
-            @PropertyInject(value = "vibecraft.detector.boundary-model", defaultValue = "true") boolean boundaryModel) {
+            @PropertyInject(value = "vibecraft.detector.boundary-model", defaultValue = "true") boolean boundaryModel,
+            @PropertyInject(value = "vibecraft.detector.sequence-model", defaultValue = "true") boolean sequenceModel) {
         Settings.positive("vibecraft.detector.min-section-sec", minSectionSec);
-        return new LocalStructureDetector(minSectionSec, boundaryModel ? BoundaryModel.bundled() : null);
+        if (!boundaryModel) {
+            return new LocalStructureDetector(minSectionSec, null);
+        }
+        return new LocalStructureDetector(minSectionSec,
+                sequenceModel ? BoundaryModel.bundled() : BoundaryModel.bundledTrees());
     }
 
     @BindToRegistry(lazy = true)

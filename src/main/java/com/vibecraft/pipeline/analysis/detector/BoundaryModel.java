@@ -64,8 +64,13 @@ public final class BoundaryModel {
         this.gapWeight = gapPrior.length == 0 ? 0.0 : gapWeight;
     }
 
-    /** The model in the jar (the trees; no sequence network is shipped, see README "Benchmark"). */
+    /** The model in the jar: the trees and the sequence network that places their section starts. */
     public static BoundaryModel bundled() {
+        return bundledTrees().withSequence(SequenceModel.bundled());
+    }
+
+    /** The trees in the jar alone (no sequence network). */
+    public static BoundaryModel bundledTrees() {
         return parse(ModelResources.text("boundary model", RESOURCE));
     }
 
@@ -88,16 +93,23 @@ public final class BoundaryModel {
     }
 
     /** Section starts from {@link #probabilities}. */
-    List<Integer> sectionStarts(StructureSegmenter.Units x, double[] p, double minSec, double durationSec) {
-        return sequence == null ? pick(p, x.unitSec, minSec, durationSec)
-                : sequence.pick(this, p, x.unitSec, minSec, durationSec);
+    List<Integer> sectionStarts(StructureSegmenter.Units x, Probabilities p, double minSec, double durationSec) {
+        return sequence == null ? pick(p.trees(), x.unitSec, minSec, durationSec)
+                : sequence.sectionStarts(this, p.trees(), p.starts(), x.unitSec, minSec, durationSec);
     }
 
-    /** Per unit, the probability that a section starts there (the network's when there is one). */
-    double[] probabilities(StructureSegmenter.Units x, double minSec) {
+    /**
+     * Per unit, the trees' probability that a section starts there, and the one the starts are
+     * placed by (the sequence network's when there is one, else the trees').
+     */
+    record Probabilities(double[] trees, double[] starts) {
+    }
+
+    Probabilities probabilities(StructureSegmenter.Units x, double minSec) {
         double[][] features = BoundaryFeatures.compute(x, minSec);
         double[] p = score(features);
-        return sequence == null ? p : sequence.probabilities(p, SequenceFeatures.compute(x, features));
+        return new Probabilities(p, sequence == null ? p
+                : sequence.probabilities(p, SequenceFeatures.compute(x, features)));
     }
 
     /** Reads the text form ({@link #toText()}). */
@@ -250,6 +262,82 @@ public final class BoundaryModel {
         List<Integer> out = new ArrayList<>();
         for (int b = from[c - 1]; b > 0; b = from[b]) {
             out.add(cand.get(b));
+        }
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * As {@link #pick} with a gap prior, but with at most (or exactly) {@code k} section starts; null
+     * when no such set exists.
+     */
+    List<Integer> pickCount(double[] p, double[] unitSec, double minSec, double durationSec, int k, boolean exact) {
+        int n = p.length;
+        double lt = logit(threshold);
+        List<Integer> cand = new ArrayList<>();
+        cand.add(0);
+        for (int u = 1; u < n; u++) {
+            double t = unitSec[u];
+            if (p[u] >= CANDIDATE_P && p[u] >= p[u - 1] && (u + 1 >= n || p[u] > p[u + 1])
+                    && t >= minSec && durationSec - t >= minSec) {
+                cand.add(u);
+            }
+        }
+        cand.add(n);
+        int c = cand.size();
+        // best[b][m]: best score ending with candidate b as the m-th chosen start (m = 0: the song start)
+        double[][] best = new double[c][k + 2];
+        int[][] from = new int[c][k + 2];
+        for (double[] row : best) {
+            Arrays.fill(row, Double.NEGATIVE_INFINITY);
+        }
+        best[0][0] = 0;
+        double floor = gapPrior.length == 0 ? 0 : gapPrior[gapPrior.length - 1];
+        for (int b = 1; b < c; b++) {
+            int j = cand.get(b);
+            boolean end = j == n;
+            double tj = end ? durationSec : unitSec[j];
+            double sj = end ? 0 : logit(p[j]) - lt;
+            for (int a = 0; a < b; a++) {
+                int i = cand.get(a);
+                if (tj - unitSec[i] < minSec) {
+                    continue;
+                }
+                double prior = i == 0 || end || gapPrior.length == 0 ? 0
+                        : gapWeight * (j - i < gapPrior.length ? gapPrior[j - i] : floor);
+                for (int m = 0; m <= k; m++) {
+                    if (best[a][m] == Double.NEGATIVE_INFINITY) {
+                        continue;
+                    }
+                    int mm = end ? m : m + 1;
+                    if (mm > k) {
+                        continue;
+                    }
+                    double v = best[a][m] + prior + sj;
+                    if (v > best[b][mm]) {
+                        best[b][mm] = v;
+                        from[b][mm] = a;
+                    }
+                }
+            }
+        }
+        int bestM = -1;
+        for (int m = exact ? k : 0; m <= k; m++) {
+            if (best[c - 1][m] > Double.NEGATIVE_INFINITY && (bestM < 0 || best[c - 1][m] > best[c - 1][bestM])) {
+                bestM = m;
+            }
+        }
+        if (bestM < 0) {
+            return null;
+        }
+        List<Integer> out = new ArrayList<>();
+        int b = from[c - 1][bestM];
+        int m = bestM;
+        while (b > 0) {
+            out.add(cand.get(b));
+            int a = from[b][m];
+            m--;
+            b = a;
         }
         java.util.Collections.reverse(out);
         return out;

@@ -25,6 +25,8 @@ import java.util.Locale;
  */
 public final class SequenceModel {
 
+    public static final String RESOURCE = "/com/vibecraft/pipeline/analysis/detector/sequence-model.txt";
+
     /** Section functions the network learns beside the starts (training target only). */
     static final List<String> FUNCTIONS = List.of("intro", "verse", "chorus", "bridge", "outro", "other");
 
@@ -38,6 +40,12 @@ public final class SequenceModel {
     private final double threshold;
     private final double[] gapPrior;
     private final double gapWeight;
+    /**
+     * How the starts are decoded: {@code Double.NaN} = the network's starts alone ({@link #pick});
+     * else as many starts as the trees choose, the trees' own starts of at least this probability
+     * kept, the others placed where the network's decoding puts them ({@link #sectionStarts}).
+     */
+    private final double keepTreesP;
 
     /** One residual block: h + relu(conv_dilated(h)). */
     record Block(int dilation, float[][][] w, float[] b) {
@@ -48,7 +56,7 @@ public final class SequenceModel {
     }
 
     private SequenceModel(float[] mean, float[] std, List<Network> networks, double[] blend, double threshold,
-                          double[] gapPrior, double gapWeight) {
+                          double[] gapPrior, double gapWeight, double keepTreesP) {
         this.mean = mean;
         this.std = std;
         this.networks = List.copyOf(networks);
@@ -58,6 +66,7 @@ public final class SequenceModel {
         this.threshold = threshold;
         this.gapPrior = gapPrior;
         this.gapWeight = gapWeight;
+        this.keepTreesP = keepTreesP;
     }
 
     /** Section function index of a reference label (unknown labels: "other"). */
@@ -88,6 +97,7 @@ public final class SequenceModel {
         double threshold = 0.5;
         double[] gaps = new double[0];
         double gapWeight = 0;
+        double keep = Double.NaN;
         int d = SequenceFeatures.NAMES.size();
         boolean featuresOk = false;
         for (String[] t : ModelResources.records(text)) {
@@ -144,13 +154,24 @@ public final class SequenceModel {
                 case "threshold" -> threshold = Double.parseDouble(t[1]);
                 case "gapweight" -> gapWeight = Double.parseDouble(t[1]);
                 case "gaps" -> gaps = ModelResources.numbers(t, 1);
+                case "count" -> {
+                    if (!"trees".equals(t[1]) || t.length != 4 || !"keep".equals(t[2])) {
+                        throw new IllegalArgumentException("sequence model count line must be 'count trees keep P'");
+                    }
+                    keep = Double.parseDouble(t[3]);
+                }
                 default -> throw new IllegalArgumentException("bad sequence model line: " + t[0]);
             }
         }
         if (!featuresOk || mean == null || std == null || networks.isEmpty() || inW != null || !blocks.isEmpty()) {
             throw new IllegalArgumentException("sequence model needs features, mean, std and networks (input, blocks, head)");
         }
-        return new SequenceModel(mean, std, networks, blend, threshold, gaps, gapWeight);
+        return new SequenceModel(mean, std, networks, blend, threshold, gaps, gapWeight, keep);
+    }
+
+    /** The network shipped in the jar ({@link #RESOURCE}). */
+    public static SequenceModel bundled() {
+        return parse(ModelResources.text("sequence model", RESOURCE));
     }
 
     private static Network network(float[][] inW, float[] inB, List<Block> blocks, float[] headW, float headB) {
@@ -179,7 +200,13 @@ public final class SequenceModel {
 
     /** The same network with another blend and decoding. */
     SequenceModel withDecoding(double[] blend, double threshold, double[] gapPrior, double gapWeight) {
-        return new SequenceModel(mean, std, networks, blend, threshold, gapPrior.clone(), gapWeight);
+        return new SequenceModel(mean, std, networks, blend, threshold, gapPrior.clone(), gapWeight, keepTreesP);
+    }
+
+    /** The same network, decoded with the trees' count of starts, keeping theirs of at least {@code keep} (NaN: off). */
+    SequenceModel withTreesCount(double keep) {
+        return new SequenceModel(mean, std, networks, new double[] {blendTrees, blendNet, blendBias}, threshold,
+                gapPrior, gapWeight, keep);
     }
 
     /** The decode lines of the text form (blend, threshold, gap prior). */
@@ -194,6 +221,9 @@ public final class SequenceModel {
                 b.append(String.format(Locale.ROOT, " %.2f", v));
             }
             b.append('\n');
+        }
+        if (!Double.isNaN(keepTreesP)) {
+            b.append(String.format(Locale.ROOT, "count trees keep %.2f%n", keepTreesP));
         }
         return b.toString();
     }
@@ -289,6 +319,33 @@ public final class SequenceModel {
     List<Integer> pick(BoundaryModel trees, double[] p, double[] unitSec, double minSec, double durationSec) {
         return trees.withThreshold(threshold).withGaps(gapPrior, gapWeight).pick(p, unitSec, minSec, durationSec);
     }
+
+    /**
+     * Section starts of a song. With a {@code count trees} line: the trees choose how many sections
+     * there are and keep the starts they are sure of (their cues — a clear change of sound, a
+     * repetition starting — hold on any music); the network, which hears 63 beats either side, places
+     * the others, among the phrase starts the trees weigh alike (trained on POP909 arrangements, it
+     * alone adds starts inside real recordings' parts). Without that line, the network's own choice.
+     */
+    List<Integer> sectionStarts(BoundaryModel trees, double[] treesP, double[] p, double[] unitSec, double minSec,
+                                double durationSec) {
+        if (Double.isNaN(keepTreesP)) {
+            return pick(trees, p, unitSec, minSec, durationSec);
+        }
+        List<Integer> treeStarts = trees.pick(treesP, unitSec, minSec, durationSec);
+        double[] placed = p.clone();
+        for (int u : treeStarts) {
+            if (treesP[u] >= keepTreesP) {
+                placed[u] = Math.max(placed[u], KEPT_P);
+            }
+        }
+        List<Integer> starts = trees.withThreshold(threshold).withGaps(gapPrior, gapWeight)
+                .pickCount(placed, unitSec, minSec, durationSec, treeStarts.size(), true);
+        return starts != null ? starts : pick(trees, p, unitSec, minSec, durationSec);
+    }
+
+    /** The probability a kept start of the trees is given: far above anything the network's decoding weighs against it. */
+    static final double KEPT_P = 0.9999;
 
     /** Weights of one network (every network of the ensemble has as many). */
     public int weights() {

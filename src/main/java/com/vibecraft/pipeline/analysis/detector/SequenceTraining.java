@@ -44,7 +44,7 @@ public final class SequenceTraining {
             asSongs.add(new BoundaryTraining.Song(s.id, new double[0][], s.y, s.unitSec, s.durationSec, s.reference));
         }
         double[] prior = BoundaryTraining.gapPrior(asSongs);
-        BoundaryModel decoder = BoundaryModel.bundled();
+        BoundaryModel decoder = BoundaryModel.bundledTrees();
         Tuned best = null;
         for (double[] bl : BLENDS) {
             List<double[]> probs = new ArrayList<>();

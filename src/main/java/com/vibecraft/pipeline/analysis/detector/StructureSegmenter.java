@@ -139,8 +139,9 @@ public final class StructureSegmenter {
         List<Integer> bounds;
         double[] p = null;
         if (model != null) {
-            p = model.probabilities(x, minSectionSec);
-            bounds = model.sectionStarts(x, p, minSectionSec, durationSec);
+            BoundaryModel.Probabilities probabilities = model.probabilities(x, minSectionSec);
+            p = probabilities.starts();
+            bounds = model.sectionStarts(x, probabilities, minSectionSec, durationSec);
             List<Integer> novelty = noveltyBoundaries(x, minSectionSec);
             if (bounds.size() * FALLBACK_RATIO < novelty.size()) {
                 // the model, trained on piano pop, sees almost nothing where the novelty shows clear

@@ -118,6 +118,13 @@ class BoundaryModelTest {
         assertEquals(List.of(32, 70, 128), greedy.pick(p, unitSec, 8, 100));
         BoundaryModel dp = greedy.withGaps(prior, 1.0);
         assertEquals(List.of(32, 64, 128), dp.pick(p, unitSec, 8, 100));
+        // a given number of starts: the best set of that size under the same score and prior
+        assertEquals(List.of(32, 64, 128), dp.pickCount(p, unitSec, 8, 100, 3, true));
+        // two: 32 and 64 (a weak start where the phrase prior wants one) beat 32 and 128 (96 beats apart)
+        assertEquals(List.of(32, 64), dp.pickCount(p, unitSec, 8, 100, 2, true));
+        assertEquals(dp.pick(p, unitSec, 8, 100), dp.pickCount(p, unitSec, 8, 100, 50, false));
+        assertEquals(List.of(32, 64, 128), dp.pickCount(p, unitSec, 8, 100, 4, false));
+        assertEquals(null, dp.pickCount(p, unitSec, 8, 100, 4, true), "no 4 starts 8 s apart among the candidates");
         for (BoundaryModel m : List.of(greedy, dp)) {
             List<Integer> b = m.pick(p, unitSec, 30, 100);
             double prev = 0;

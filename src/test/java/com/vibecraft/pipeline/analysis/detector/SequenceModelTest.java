@@ -132,7 +132,7 @@ class SequenceModelTest {
     void sectionStartsAreTheNetworksWhenItIsBlendedIn() {
         StructureSegmenter.Units x = units(TestAudio.abab(22050, 3));
         double duration = 60;
-        BoundaryModel trees = BoundaryModel.bundled();
+        BoundaryModel trees = BoundaryModel.bundledTrees();
         List<Integer> classic = StructureSegmenter.classicBoundaries(x, 8.0);
         assertTrue(classic.size() >= 2, classic.toString());
         assertEquals(classic, trees.withSequence(following("classic", -6)).sectionStarts(x, 8.0, duration),
@@ -151,8 +151,8 @@ class SequenceModelTest {
     void theDetectorWithANetworkFindsTheTextbookChanges() {
         // A B A B of 15 s parts: every boundary heard at once, with the trees alone and blended with a network
         DecodedAudio audio = new DecodedAudio(TestAudio.abab(22050, 7), 22050, AudioKind.WAV);
-        for (BoundaryModel model : List.of(BoundaryModel.bundled(),
-                BoundaryModel.bundled().withSequence(following("classic", -6)))) {
+        for (BoundaryModel model : List.of(BoundaryModel.bundledTrees(), BoundaryModel.bundled(),
+                BoundaryModel.bundledTrees().withSequence(following("classic", -6)))) {
             List<RawSegment> s = new LocalStructureDetector(8.0, model).detect(audio).segments();
             assertEquals(4, s.size(), s.toString());
             for (int i = 1; i < 4; i++) {
@@ -161,6 +161,28 @@ class SequenceModelTest {
             assertEquals(s.get(0).label(), s.get(2).label());
             assertEquals(s.get(1).label(), s.get(3).label());
         }
-        assertSame(null, BoundaryModel.bundled().sequence(), "no network is shipped");
+        assertTrue(BoundaryModel.bundled().sequence() != null, "the shipped network places the trees' starts");
+        assertTrue(BoundaryModel.bundled().sequence().decodingText().contains("count trees keep 0.50"),
+                BoundaryModel.bundled().sequence().decodingText());
+    }
+
+    @Test
+    void withTheTreesCountTheNetworkPlacesAsManyStartsAsTheTreesChoose() {
+        StructureSegmenter.Units x = units(TestAudio.abab(22050, 3));
+        double duration = 60;
+        BoundaryModel trees = BoundaryModel.bundledTrees();
+        List<Integer> alone = trees.sectionStarts(x, 8.0, duration);
+        List<Integer> classic = StructureSegmenter.classicBoundaries(x, 8.0);
+        // a network that hears a start at every novelty peak, none sure enough to keep by itself
+        BoundaryModel counted = trees.withSequence(following("classic", -6).withTreesCount(2.0));
+        List<Integer> starts = counted.sectionStarts(x, 8.0, duration);
+        assertEquals(alone.size(), starts.size(), "as many starts as the trees choose: " + alone + " " + starts);
+        assertTrue(classic.containsAll(starts), "placed where the network hears them: " + classic + " " + starts);
+        // every start of the trees kept: the trees' starts
+        assertEquals(alone, trees.withSequence(following("classic", -6).withTreesCount(0.0)).sectionStarts(x, 8.0,
+                duration));
+        // a network that hears nothing anywhere: its own choice (none), not a forced count
+        assertEquals(List.of(), trees.withSequence(following("classic", -30).withTreesCount(2.0))
+                .sectionStarts(x, 8.0, duration));
     }
 }
