@@ -8,7 +8,8 @@
 #      then one on every song, written as text;
 #   3. java -jar target/vibecraft-pipeline.jar tune-sequence-model: the blend with the trees and the
 #      decoding, chosen on the out-of-fold predictions.
-# Default model file: WORK/sequence-model.txt (the jar ships none: measure it with bench --sequence-model FILE).
+# Default model file: WORK/sequence-model.txt (measure it with bench --sequence-model FILE; the jar ships
+# src/main/resources/.../detector/sequence-model.txt, see README "Fourth round" for how it was made).
 # Songs of pop909-dev are refused (see train-boundaries). Deterministic: the same audio gives the
 # same file with the same Debian python3-torch. Needs python3-torch (apt-get install python3-torch).
 #

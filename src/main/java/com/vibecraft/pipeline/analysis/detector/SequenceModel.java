@@ -13,14 +13,17 @@ import java.util.Locale;
  * function) on pop909-train's varied renders; inference is plain Java. Its logit is blended with the
  * {@link BoundaryModel}'s and the section starts are chosen by the same global dynamic programme
  * over beats with a soft gap prior ({@link BoundaryModel#pick}), with this file's threshold and prior.
- * None is shipped: trained on the band renders it beats the trees only on them (README "Benchmark");
- * {@code bench --sequence-model FILE} blends one in.
+ * The shipped one ({@link #RESOURCE}) decodes with {@code count trees keep P}: the trees choose how
+ * many starts and keep theirs of probability at least P, the network places the others
+ * ({@link #sectionStarts}; left to itself it adds starts inside real recordings' parts, README
+ * "Benchmark"); {@code bench --sequence-model off|FILE} measures without it or with another.
  *
  * <p>The text form: {@code features ...} (must match {@link SequenceFeatures#NAMES}), {@code mean},
  * {@code std} (input standardisation), then per network of the ensemble (trained from different
  * seeds; their logits are averaged) {@code input OUT IN w... b...}, {@code block DILATION C w... b...}
  * (weights in PyTorch's [out][in][k] order) and {@code head IN w... b}; then {@code blend A B C}
- * (logit = A·logit(p_trees) + B·net + C), {@code threshold}, {@code gapweight}, {@code gaps}.
+ * (logit = A·logit(p_trees) + B·net + C), {@code threshold}, {@code gapweight}, {@code gaps}, and
+ * optionally {@code count trees keep P}.
  * Immutable and thread-safe.
  */
 public final class SequenceModel {
