@@ -222,24 +222,13 @@ public final class BoundaryModel {
         }
         int n = p.length;
         double lt = logit(threshold);
-        // candidates: the start, local maxima (±1 unit) of at least CANDIDATE_P, the end
-        List<Integer> cand = new ArrayList<>();
-        cand.add(0);
-        for (int u = 1; u < n; u++) {
-            double t = unitSec[u];
-            if (p[u] >= CANDIDATE_P && p[u] >= p[u - 1] && (u + 1 >= n || p[u] > p[u + 1])
-                    && t >= minSec && durationSec - t >= minSec) {
-                cand.add(u);
-            }
-        }
-        cand.add(n);
+        List<Integer> cand = candidates(p, unitSec, minSec, durationSec);
         int c = cand.size();
         double[] best = new double[c];
         int[] from = new int[c];
         Arrays.fill(best, Double.NEGATIVE_INFINITY);
         best[0] = 0;
         from[0] = -1;
-        double floor = gapPrior[gapPrior.length - 1];
         for (int b = 1; b < c; b++) {
             int j = cand.get(b);
             double tj = j == n ? durationSec : unitSec[j];
@@ -249,10 +238,7 @@ public final class BoundaryModel {
                 if (best[a] == Double.NEGATIVE_INFINITY || tj - unitSec[i] < minSec) {
                     continue;
                 }
-                // the lead-in before the first start and the tail after the last have no prior
-                double prior = i == 0 || j == n ? 0
-                        : gapWeight * (j - i < gapPrior.length ? gapPrior[j - i] : floor);
-                double v = best[a] + prior + sj;
+                double v = best[a] + gapScore(i, j, n) + sj;
                 if (v > best[b]) {
                     best[b] = v;
                     from[b] = a;
@@ -274,16 +260,7 @@ public final class BoundaryModel {
     List<Integer> pickCount(double[] p, double[] unitSec, double minSec, double durationSec, int k, boolean exact) {
         int n = p.length;
         double lt = logit(threshold);
-        List<Integer> cand = new ArrayList<>();
-        cand.add(0);
-        for (int u = 1; u < n; u++) {
-            double t = unitSec[u];
-            if (p[u] >= CANDIDATE_P && p[u] >= p[u - 1] && (u + 1 >= n || p[u] > p[u + 1])
-                    && t >= minSec && durationSec - t >= minSec) {
-                cand.add(u);
-            }
-        }
-        cand.add(n);
+        List<Integer> cand = candidates(p, unitSec, minSec, durationSec);
         int c = cand.size();
         // best[b][m]: best score ending with candidate b as the m-th chosen start (m = 0: the song start)
         double[][] best = new double[c][k + 2];
@@ -292,7 +269,6 @@ public final class BoundaryModel {
             Arrays.fill(row, Double.NEGATIVE_INFINITY);
         }
         best[0][0] = 0;
-        double floor = gapPrior.length == 0 ? 0 : gapPrior[gapPrior.length - 1];
         for (int b = 1; b < c; b++) {
             int j = cand.get(b);
             boolean end = j == n;
@@ -303,8 +279,7 @@ public final class BoundaryModel {
                 if (tj - unitSec[i] < minSec) {
                     continue;
                 }
-                double prior = i == 0 || end || gapPrior.length == 0 ? 0
-                        : gapWeight * (j - i < gapPrior.length ? gapPrior[j - i] : floor);
+                double prior = gapScore(i, j, n);
                 for (int m = 0; m <= k; m++) {
                     if (best[a][m] == Double.NEGATIVE_INFINITY) {
                         continue;
@@ -341,6 +316,33 @@ public final class BoundaryModel {
         }
         java.util.Collections.reverse(out);
         return out;
+    }
+
+    /** The dynamic programmes' candidate starts: the start (0), local maxima (±1 unit) of at least CANDIDATE_P, the end (n). */
+    private static List<Integer> candidates(double[] p, double[] unitSec, double minSec, double durationSec) {
+        int n = p.length;
+        List<Integer> cand = new ArrayList<>();
+        cand.add(0);
+        for (int u = 1; u < n; u++) {
+            double t = unitSec[u];
+            if (p[u] >= CANDIDATE_P && p[u] >= p[u - 1] && (u + 1 >= n || p[u] > p[u + 1])
+                    && t >= minSec && durationSec - t >= minSec) {
+                cand.add(u);
+            }
+        }
+        cand.add(n);
+        return cand;
+    }
+
+    /**
+     * The gap prior's weighted log-prior of a section from unit i to unit j (n: the song's end); the
+     * lead-in before the first start and the tail after the last have none.
+     */
+    private double gapScore(int i, int j, int n) {
+        if (i == 0 || j == n || gapPrior.length == 0) {
+            return 0;
+        }
+        return gapWeight * (j - i < gapPrior.length ? gapPrior[j - i] : gapPrior[gapPrior.length - 1]);
     }
 
     /** Units below this probability are never boundaries (keeps the dynamic programme small). */
