@@ -172,9 +172,13 @@ public final class SequenceModel {
         return new SequenceModel(mean, std, networks, blend, threshold, gaps, gapWeight, keep);
     }
 
-    /** The network shipped in the jar ({@link #RESOURCE}). */
+    /** The network shipped in the jar ({@link #RESOURCE}); read once (the model is immutable, its text 0.7 MB). */
     public static SequenceModel bundled() {
-        return parse(ModelResources.text("sequence model", RESOURCE));
+        return Bundled.MODEL;
+    }
+
+    private static final class Bundled {
+        static final SequenceModel MODEL = parse(ModelResources.text("sequence model", RESOURCE));
     }
 
     private static Network network(float[][] inW, float[] inB, List<Block> blocks, float[] headW, float headB) {
