@@ -66,6 +66,8 @@ import redis.embedded.core.RedisServerBuilder;
  * several rounds (the first also pays for the JIT), with the CPU the service, this JVM and Redis spent
  * in each, against redis-benchmark XADD on the same Redis.</li>
  * </ol>
+ * The service runs on its embedded H2 database unless {@code -Dload.database-url=jdbc:postgresql://…}
+ * (with {@code -Dload.database-user}, default postgres) points it at an empty PostgreSQL database.
  * The built-in clip worker is off: phase 1 measures ingest + analysis + planning only, and in phase 3
  * the test itself plays an external worker that reports every job completed so the songs can be
  * re-planned. Only correctness is asserted (everything analysed, every job on the stream, no error
@@ -79,6 +81,7 @@ class LoadIT {
     static final int READ_THREADS = Integer.getInteger("load.read-threads", 32);
     static final int REPLAN_SONGS = Math.min(SONGS, Integer.getInteger("load.replan-songs", SONGS));
     static final int ENQUEUE_ROUNDS = Math.max(1, Integer.getInteger("load.enqueue-rounds", 3));
+    static final String DATABASE_URL = System.getProperty("load.database-url", "").trim();
     static final int RATE = 22050;
     static final String PREFIX = "load";
 
@@ -110,8 +113,9 @@ class LoadIT {
 
     @Test
     void uploadsReadsAndEnqueueUnderLoad() throws Exception {
-        line("Vibecraft load report — %s, %d cores, %d songs of %d s (%d distinct bytes each), worker off",
-                java.time.Instant.now(), Runtime.getRuntime().availableProcessors(), SONGS, SONG_SEC, SONGS);
+        line("Vibecraft load report — %s, %d cores, %d songs of %d s (%d distinct bytes each), worker off, %s",
+                java.time.Instant.now(), Runtime.getRuntime().availableProcessors(), SONGS, SONG_SEC, SONGS,
+                DATABASE_URL.isEmpty() ? "embedded H2" : DATABASE_URL);
         List<Path> songs = generateSongs();
 
         // the single-song analysis figure, before the service runs (nothing else of ours uses the cores)
@@ -564,6 +568,10 @@ class LoadIT {
         env.put("VIBECRAFT_PORT", String.valueOf(port));
         env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
         env.put("VIBECRAFT_REDIS_PREFIX", PREFIX);
+        if (!DATABASE_URL.isEmpty()) {
+            env.put("DATABASE_URL", DATABASE_URL);
+            env.put("DATABASE_USER", System.getProperty("load.database-user", "postgres"));
+        }
         env.put("VIBECRAFT_INBOX_ENABLED", "false");
         // ingest + analysis + planning only: no built-in worker takes the jobs off the stream
         env.put("VIBECRAFT_WORKER_ENABLED", "false");
