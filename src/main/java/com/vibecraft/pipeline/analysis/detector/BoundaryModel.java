@@ -2,6 +2,7 @@ package com.vibecraft.pipeline.analysis.detector;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -249,7 +250,7 @@ public final class BoundaryModel {
         for (int b = from[c - 1]; b > 0; b = from[b]) {
             out.add(cand.get(b));
         }
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 
@@ -314,7 +315,7 @@ public final class BoundaryModel {
             m--;
             b = a;
         }
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 

@@ -324,7 +324,12 @@ public final class SequenceModel {
 
     /** Section starts from {@link #probabilities}: the trees' decoder with this model's threshold and prior. */
     List<Integer> pick(BoundaryModel trees, double[] p, double[] unitSec, double minSec, double durationSec) {
-        return trees.withThreshold(threshold).withGaps(gapPrior, gapWeight).pick(p, unitSec, minSec, durationSec);
+        return decoder(trees).pick(p, unitSec, minSec, durationSec);
+    }
+
+    /** The trees' dynamic programme with this model's threshold and gap prior. */
+    private BoundaryModel decoder(BoundaryModel trees) {
+        return trees.withThreshold(threshold).withGaps(gapPrior, gapWeight);
     }
 
     /**
@@ -346,9 +351,9 @@ public final class SequenceModel {
                 placed[u] = Math.max(placed[u], KEPT_P);
             }
         }
-        List<Integer> starts = trees.withThreshold(threshold).withGaps(gapPrior, gapWeight)
-                .pickCount(placed, unitSec, minSec, durationSec, treeStarts.size(), true);
-        return starts != null ? starts : pick(trees, p, unitSec, minSec, durationSec);
+        BoundaryModel decoder = decoder(trees);
+        List<Integer> starts = decoder.pickCount(placed, unitSec, minSec, durationSec, treeStarts.size(), true);
+        return starts != null ? starts : decoder.pick(p, unitSec, minSec, durationSec);
     }
 
     /** The probability a kept start of the trees is given: far above anything the network's decoding weighs against it. */
