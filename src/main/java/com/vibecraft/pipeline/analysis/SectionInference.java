@@ -174,10 +174,11 @@ public final class SectionInference {
 
     /**
      * As {@link #infer(List, double[])}; for the segments of the local detector ({@code local}),
-     * step 6 is the learned {@link SectionTypeModel} when one is set, and step 7 merges only
-     * neighbours of the same soft type that are also the same material (label cluster): the local
-     * detector places a boundary only where the music changes, so two neighbours of different
-     * material stay apart even when both are, say, verses or both in the intro's first 15 %.
+     * step 6 is the learned {@link SectionTypeModel} when one is set, and step 7 merges nothing:
+     * the local detector places a boundary only where it hears the music change or a part begin
+     * again, so every segment stays a section, also two neighbours of one name (two verses in a
+     * row) or of one material. Merging those once joined six repeats of one part of a long track
+     * into a 235-s section.
      */
     public List<Section> infer(List<RawSegment> segments, double[] energies, boolean local) {
         Objects.requireNonNull(segments, "segments");
@@ -339,14 +340,13 @@ public final class SectionInference {
             }
         }
 
-        // Steps 7–9: merge runs of the same soft type, name, build output.
+        // Steps 7–9: merge runs of the same soft type (not the local detector's segments), name, build output.
         List<Section> out = new ArrayList<>();
         Map<String, Integer> counters = new HashMap<>();
         int i = 0;
         while (i < segs.size()) {
             int j = i;
-            while (j + 1 < segs.size() && segs.get(j + 1).soft.equals(segs.get(i).soft)
-                    && (!local || segs.get(j + 1).cluster == segs.get(j).cluster)) {
+            while (!local && j + 1 < segs.size() && segs.get(j + 1).soft.equals(segs.get(i).soft)) {
                 j++;
             }
             Seg first = segs.get(i);

@@ -176,26 +176,150 @@ public final class SectionTypeModel {
         return s;
     }
 
-    /** The most likely type sequence of the segments and each type's probability. */
+    /**
+     * The most likely type sequence of the segments in which every repeated material keeps one
+     * name ({@link #typeRows(double[][], int[])}), and each type's probability.
+     */
     public Typing type(double[] start, double[] end, int[] cluster, double[] energy) {
         if (start.length == 0) {
             return new Typing(new int[0], new double[0]);
         }
-        return typeRows(features(start, end, cluster, energy));
+        return typeRows(features(start, end, cluster, energy), cluster);
     }
 
-    /** As {@link #type}, from the segments' {@link #features}. */
+    /** The most likely type sequence of the segments' {@link #features}, each segment free. */
     public Typing typeRows(double[][] x) {
         int k = x.length;
         if (k == 0) {
             return new Typing(new int[0], new double[0]);
         }
         double[][] p = probabilities(x);
+        Decoded d = viterbi(p, new boolean[k][TYPES.size()]);
+        return typing(p, d.types());
+    }
+
+    /** Types the verse, chorus and bridge a repeated material may take. */
+    private static final int[] REPEATED_TYPES = {1, 2, 3};
+    private static final int INTRO = 0;
+    private static final int OUTRO = 4;
+    /** Up to this many repeated materials every combination of their names is tried. */
+    private static final int EXHAUSTIVE_MATERIALS = 7;
+
+    /**
+     * As {@link #typeRows(double[][])}, but a material heard more than once is one verse, chorus or
+     * bridge wherever it returns — a listener names a part by what it is, so the second A of ABAB
+     * is the first A's verse again, not a bridge. Only the song's first segment may still open as
+     * the intro and its last close as the outro. The best sequence over every combination of the
+     * repeated materials' names (coordinate ascent when there are more than {@value #EXHAUSTIVE_MATERIALS}).
+     *
+     * @param cluster material of each segment (equal = the same material)
+     */
+    public Typing typeRows(double[][] x, int[] cluster) {
+        int k = x.length;
+        if (cluster.length != k) {
+            throw new IllegalArgumentException(cluster.length + " materials for " + k + " segments");
+        }
+        if (k == 0) {
+            return new Typing(new int[0], new double[0]);
+        }
+        double[][] p = probabilities(x);
+        int nClusters = 0;
+        for (int c : cluster) {
+            nClusters = Math.max(nClusters, c + 1);
+        }
+        int[] occurrences = new int[nClusters];
+        for (int c : cluster) {
+            occurrences[c]++;
+        }
+        List<Integer> repeated = new ArrayList<>();
+        for (int c = 0; c < nClusters; c++) {
+            if (occurrences[c] > 1) {
+                repeated.add(c);
+            }
+        }
+        int r = repeated.size();
+        int[] choice = new int[r];
+        Decoded best = null;
+        if (r <= EXHAUSTIVE_MATERIALS) {
+            int combinations = (int) Math.pow(REPEATED_TYPES.length, r);
+            for (int n = 0; n < combinations; n++) {
+                int code = n;
+                for (int j = 0; j < r; j++) {
+                    choice[j] = code % REPEATED_TYPES.length;
+                    code /= REPEATED_TYPES.length;
+                }
+                Decoded d = viterbi(p, forbidden(k, cluster, repeated, choice));
+                if (best == null || d.score() > best.score()) {
+                    best = d;
+                }
+            }
+        } else {
+            // start from each material's most frequent free type, then improve one material at a time
+            int[] free = viterbi(p, new boolean[k][TYPES.size()]).types();
+            for (int j = 0; j < r; j++) {
+                int[] votes = new int[REPEATED_TYPES.length];
+                for (int i = 0; i < k; i++) {
+                    for (int v = 0; v < votes.length; v++) {
+                        votes[v] += cluster[i] == repeated.get(j) && free[i] == REPEATED_TYPES[v] ? 1 : 0;
+                    }
+                }
+                for (int v = 1; v < votes.length; v++) {
+                    choice[j] = votes[v] > votes[choice[j]] ? v : choice[j];
+                }
+            }
+            best = viterbi(p, forbidden(k, cluster, repeated, choice));
+            for (boolean improved = true; improved; ) {
+                improved = false;
+                for (int j = 0; j < r; j++) {
+                    int kept = choice[j];
+                    for (int v = 0; v < REPEATED_TYPES.length; v++) {
+                        if (v == kept) {
+                            continue;
+                        }
+                        choice[j] = v;
+                        Decoded d = viterbi(p, forbidden(k, cluster, repeated, choice));
+                        if (d.score() > best.score() + 1e-12) {
+                            best = d;
+                            kept = v;
+                            improved = true;
+                        }
+                    }
+                    choice[j] = kept;
+                }
+            }
+        }
+        return typing(p, best.types());
+    }
+
+    /** Which types each segment may not take when the repeated materials carry the chosen names. */
+    private static boolean[][] forbidden(int k, int[] cluster, List<Integer> repeated, int[] choice) {
+        boolean[][] no = new boolean[k][TYPES.size()];
+        for (int j = 0; j < repeated.size(); j++) {
+            int named = REPEATED_TYPES[choice[j]];
+            for (int i = 0; i < k; i++) {
+                if (cluster[i] != repeated.get(j)) {
+                    continue;
+                }
+                for (int t = 0; t < TYPES.size(); t++) {
+                    boolean opensOrCloses = (i == 0 && t == INTRO) || (i == k - 1 && t == OUTRO);
+                    no[i][t] = t != named && !opensOrCloses;
+                }
+            }
+        }
+        return no;
+    }
+
+    private record Decoded(int[] types, double score) {
+    }
+
+    /** The most likely type sequence (log-probabilities plus priors) avoiding the forbidden types. */
+    private Decoded viterbi(double[][] p, boolean[][] forbidden) {
+        int k = p.length;
         int m = TYPES.size();
         double[][] best = new double[k][m];
         int[][] from = new int[k][m];
         for (int t = 0; t < m; t++) {
-            best[0][t] = Math.log(p[0][t] + 1e-9) + startLog[t];
+            best[0][t] = forbidden[0][t] ? Double.NEGATIVE_INFINITY : Math.log(p[0][t] + 1e-9) + startLog[t];
         }
         for (int i = 1; i < k; i++) {
             for (int t = 0; t < m; t++) {
@@ -208,7 +332,7 @@ public final class SectionTypeModel {
                         bf = s;
                     }
                 }
-                best[i][t] = bv + Math.log(p[i][t] + 1e-9);
+                best[i][t] = forbidden[i][t] ? Double.NEGATIVE_INFINITY : bv + Math.log(p[i][t] + 1e-9);
                 from[i][t] = bf;
             }
         }
@@ -219,12 +343,26 @@ public final class SectionTypeModel {
             }
         }
         int[] types = new int[k];
-        double[] conf = new double[k];
         types[k - 1] = last;
         for (int i = k - 1; i > 0; i--) {
             types[i - 1] = from[i][types[i]];
         }
-        for (int i = 0; i < k; i++) {
+        return new Decoded(types, best[k - 1][last] + endLog[last]);
+    }
+
+    /** Log-probability of a type sequence under the model (what the decodings maximise). */
+    double logScore(double[][] x, int[] types) {
+        double[][] p = probabilities(x);
+        double s = startLog[types[0]] + endLog[types[types.length - 1]];
+        for (int i = 0; i < types.length; i++) {
+            s += Math.log(p[i][types[i]] + 1e-9) + (i > 0 ? transLog[types[i - 1]][types[i]] : 0);
+        }
+        return s;
+    }
+
+    private static Typing typing(double[][] p, int[] types) {
+        double[] conf = new double[types.length];
+        for (int i = 0; i < types.length; i++) {
             conf[i] = p[i][types[i]];
         }
         return new Typing(types, conf);
@@ -281,8 +419,11 @@ public final class SectionTypeModel {
 
     // ---- training
 
-    /** One training song: segment features, the reference type of each segment, its length (weight). */
-    public record Example(double[][] x, int[] y, double[] weight) {
+    /**
+     * One training song: segment features, the reference type of each segment, its length (weight)
+     * and its material (equal = the same material).
+     */
+    public record Example(double[][] x, int[] y, double[] weight, int[] material) {
     }
 
     static final int ITERATIONS = 800;
