@@ -13,7 +13,8 @@ import java.util.Locale;
  * its material comes back and for how long, how loud it is against the rest and against its
  * neighbours, when its material is first heard — by a multinomial logistic regression, then the
  * most likely sequence of types (Viterbi) under learned transition, first and last priors (an
- * intro opens, an outro closes, a chorus follows a verse more often than the reverse).
+ * intro opens, an outro closes, a chorus follows a verse more often than the reverse), in which a
+ * material heard more than once keeps one name ({@link #typeRows(double[][], int[])}).
  *
  * <p>Trained on pop909-train's human labels ({@code train-section-types}); the model is a small
  * text resource: {@code features ...}, {@code mean ...}, {@code sd ...}, one {@code w TYPE ...}
