@@ -38,18 +38,26 @@ public class ClipWorkerSteps {
     }
 
     /**
-     * As many new jobs as slots are free (each keeps its slot until it is released), waiting at most a
-     * second for a free slot and then at most a second for the first job. A slot frees as soon as its
-     * job ends, so a long job never holds the others back.
+     * How long one {@link #take} waits for a free slot, and then for the first job. Short, so that a
+     * take in flight ends well inside any graceful stop of the worker's route: a read cut off by a
+     * forced stop would leave its job delivered but never begun until the visibility timeout
+     * reclaims it (seen in ClipFlowTest, whose stop waits one second).
+     */
+    static final long WAIT_MS = 250;
+
+    /**
+     * As many new jobs as slots are free (each keeps its slot until it is released), waiting at most
+     * {@value #WAIT_MS} ms for a free slot and then at most as long for the first job. A slot frees as
+     * soon as its job ends, so a long job never holds the others back.
      */
     public List<Delivery<ClipJob>> take() throws InterruptedException {
-        if (!slots.tryAcquire(1, TimeUnit.SECONDS)) {
+        if (!slots.tryAcquire(WAIT_MS, TimeUnit.MILLISECONDS)) {
             return List.of();
         }
         int taken = 1 + slots.drainPermits();
         List<Delivery<ClipJob>> jobs = List.of();
         try {
-            jobs = queue.readJobs(consumerName, taken, 1000);
+            jobs = queue.readJobs(consumerName, taken, WAIT_MS);
             return jobs;
         } finally {
             slots.release(taken - jobs.size());
