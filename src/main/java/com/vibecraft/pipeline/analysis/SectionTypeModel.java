@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A learned namer for the local detector's segments: intro, verse, chorus, bridge or outro from
@@ -199,10 +202,11 @@ public final class SectionTypeModel {
         return typing(p, d.types());
     }
 
-    /** Types the verse, chorus and bridge a repeated material may take. */
-    private static final int[] REPEATED_TYPES = {1, 2, 3};
-    private static final int INTRO = 0;
-    private static final int OUTRO = 4;
+    /** Index of the intro and of the outro in {@link #TYPES}. */
+    public static final int INTRO = TYPES.indexOf("intro");
+    public static final int OUTRO = TYPES.indexOf("outro");
+    /** The names a repeated material may take: verse, chorus, bridge. */
+    private static final int[] REPEATED_TYPES = {TYPES.indexOf("verse"), TYPES.indexOf("chorus"), TYPES.indexOf("bridge")};
     /** Up to this many repeated materials every combination of their names is tried. */
     private static final int EXHAUSTIVE_MATERIALS = 7;
 
@@ -224,83 +228,85 @@ public final class SectionTypeModel {
             return new Typing(new int[0], new double[0]);
         }
         double[][] p = probabilities(x);
-        int nClusters = 0;
-        for (int c : cluster) {
-            nClusters = Math.max(nClusters, c + 1);
+        // the segments of each material heard more than once, by material
+        Map<Integer, List<Integer>> byMaterial = new TreeMap<>();
+        for (int i = 0; i < k; i++) {
+            byMaterial.computeIfAbsent(cluster[i], c -> new ArrayList<>()).add(i);
         }
-        int[] occurrences = new int[nClusters];
-        for (int c : cluster) {
-            occurrences[c]++;
-        }
-        List<Integer> repeated = new ArrayList<>();
-        for (int c = 0; c < nClusters; c++) {
-            if (occurrences[c] > 1) {
-                repeated.add(c);
-            }
-        }
-        int r = repeated.size();
-        int[] choice = new int[r];
-        Decoded best = null;
-        if (r <= EXHAUSTIVE_MATERIALS) {
-            int combinations = (int) Math.pow(REPEATED_TYPES.length, r);
-            for (int n = 0; n < combinations; n++) {
-                int code = n;
-                for (int j = 0; j < r; j++) {
-                    choice[j] = code % REPEATED_TYPES.length;
-                    code /= REPEATED_TYPES.length;
-                }
-                Decoded d = viterbi(p, forbidden(k, cluster, repeated, choice));
-                if (best == null || d.score() > best.score()) {
-                    best = d;
-                }
-            }
-        } else {
-            // start from each material's most frequent free type, then improve one material at a time
-            int[] free = viterbi(p, new boolean[k][TYPES.size()]).types();
-            for (int j = 0; j < r; j++) {
-                int[] votes = new int[REPEATED_TYPES.length];
-                for (int i = 0; i < k; i++) {
-                    for (int v = 0; v < votes.length; v++) {
-                        votes[v] += cluster[i] == repeated.get(j) && free[i] == REPEATED_TYPES[v] ? 1 : 0;
-                    }
-                }
-                for (int v = 1; v < votes.length; v++) {
-                    choice[j] = votes[v] > votes[choice[j]] ? v : choice[j];
-                }
-            }
-            best = viterbi(p, forbidden(k, cluster, repeated, choice));
-            for (boolean improved = true; improved; ) {
-                improved = false;
-                for (int j = 0; j < r; j++) {
-                    int kept = choice[j];
-                    for (int v = 0; v < REPEATED_TYPES.length; v++) {
-                        if (v == kept) {
-                            continue;
-                        }
-                        choice[j] = v;
-                        Decoded d = viterbi(p, forbidden(k, cluster, repeated, choice));
-                        if (d.score() > best.score() + 1e-12) {
-                            best = d;
-                            kept = v;
-                            improved = true;
-                        }
-                    }
-                    choice[j] = kept;
-                }
-            }
-        }
+        List<List<Integer>> repeated = byMaterial.values().stream().filter(m -> m.size() > 1).toList();
+        int[] choice = new int[repeated.size()];
+        Function<int[], Decoded> decode = c -> viterbi(p, forbidden(k, repeated, c));
+        Decoded best = repeated.size() <= EXHAUSTIVE_MATERIALS
+                ? bestOfAllNames(decode, choice)
+                : bestByAscent(decode, choice, firstGuess(viterbi(p, new boolean[k][TYPES.size()]).types(), repeated));
         return typing(p, best.types());
     }
 
+    /** The best decoding over every combination of names (choice is overwritten). */
+    private static Decoded bestOfAllNames(Function<int[], Decoded> decode, int[] choice) {
+        Decoded best = null;
+        int combinations = (int) Math.pow(REPEATED_TYPES.length, choice.length);
+        for (int n = 0; n < combinations; n++) {
+            for (int j = 0, code = n; j < choice.length; j++, code /= REPEATED_TYPES.length) {
+                choice[j] = code % REPEATED_TYPES.length;
+            }
+            Decoded d = decode.apply(choice);
+            if (best == null || d.score() > best.score()) {
+                best = d;
+            }
+        }
+        return best;
+    }
+
+    /** Each material's most frequent name (index into {@link #REPEATED_TYPES}) when every segment is free. */
+    private static int[] firstGuess(int[] free, List<List<Integer>> repeated) {
+        int[] guess = new int[repeated.size()];
+        for (int j = 0; j < guess.length; j++) {
+            int[] votes = new int[REPEATED_TYPES.length];
+            for (int i : repeated.get(j)) {
+                for (int v = 0; v < votes.length; v++) {
+                    votes[v] += free[i] == REPEATED_TYPES[v] ? 1 : 0;
+                }
+            }
+            for (int v = 1; v < votes.length; v++) {
+                guess[j] = votes[v] > votes[guess[j]] ? v : guess[j];
+            }
+        }
+        return guess;
+    }
+
+    /** From a first guess, changes one material's name at a time while that improves the decoding. */
+    private static Decoded bestByAscent(Function<int[], Decoded> decode, int[] choice, int[] guess) {
+        System.arraycopy(guess, 0, choice, 0, choice.length);
+        Decoded best = decode.apply(choice);
+        for (boolean improved = true; improved; ) {
+            improved = false;
+            for (int j = 0; j < choice.length; j++) {
+                int kept = choice[j];
+                for (int v = 0; v < REPEATED_TYPES.length; v++) {
+                    if (v == kept) {
+                        continue;
+                    }
+                    choice[j] = v;
+                    Decoded d = decode.apply(choice);
+                    if (d.score() > best.score() + 1e-12) {
+                        best = d;
+                        kept = v;
+                        improved = true;
+                    }
+                }
+                choice[j] = kept;
+            }
+        }
+        return best;
+    }
+
     /** Which types each segment may not take when the repeated materials carry the chosen names. */
-    private static boolean[][] forbidden(int k, int[] cluster, List<Integer> repeated, int[] choice) {
+    private static boolean[][] forbidden(int k, List<List<Integer>> repeated, int[] choice) {
         boolean[][] no = new boolean[k][TYPES.size()];
         for (int j = 0; j < repeated.size(); j++) {
             int named = REPEATED_TYPES[choice[j]];
-            for (int i = 0; i < k; i++) {
-                if (cluster[i] != repeated.get(j)) {
-                    continue;
-                }
+            for (int i : repeated.get(j)) {
                 for (int t = 0; t < TYPES.size(); t++) {
                     boolean opensOrCloses = (i == 0 && t == INTRO) || (i == k - 1 && t == OUTRO);
                     no[i][t] = t != named && !opensOrCloses;

@@ -156,10 +156,10 @@ public final class SectionTypeTrainer {
         SongSegments withoutIntroAndOutro() {
             int from = 0;
             int to = start.length;
-            while (from < to && type[from] == INTRO) {
+            while (from < to && type[from] == SectionTypeModel.INTRO) {
                 from++;
             }
-            while (to > from && type[to - 1] == OUTRO) {
+            while (to > from && type[to - 1] == SectionTypeModel.OUTRO) {
                 to--;
             }
             if (to - from < 2 || (from == 0 && to == start.length)) {
@@ -179,9 +179,6 @@ public final class SectionTypeTrainer {
             return new SongSegments(st, en, cl, Arrays.copyOfRange(energy, from, to), Arrays.copyOfRange(type, from, to));
         }
     }
-
-    private static final int INTRO = SectionTypeModel.TYPES.indexOf("intro");
-    private static final int OUTRO = SectionTypeModel.TYPES.indexOf("outro");
 
     /** Detected segments with the reference type overlapping most, or null without segments or reference. */
     static SongSegments segments(DecodedAudio a, DetectorResult r, List<RefSection> ref) {
@@ -214,12 +211,6 @@ public final class SectionTypeTrainer {
             return null;
         }
         return new SongSegments(st, en, cl, energy, y);
-    }
-
-    /** As {@link #segments}, as a training example. */
-    static SectionTypeModel.Example example(DecodedAudio a, DetectorResult r, List<RefSection> ref) {
-        SongSegments s = segments(a, r, ref);
-        return s == null ? null : s.example();
     }
 
     static List<RefSection> reference(Path ref) throws IOException {

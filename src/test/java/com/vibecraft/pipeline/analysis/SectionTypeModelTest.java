@@ -3,7 +3,10 @@ package com.vibecraft.pipeline.analysis;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -145,7 +148,7 @@ class SectionTypeModelTest {
             e[i] = 0.02 + r.nextDouble() * 0.2;
         }
         int[] renumbered = new int[materials];
-        java.util.Arrays.fill(renumbered, -1);
+        Arrays.fill(renumbered, -1);
         int next = 0;
         for (int i = 0; i < k; i++) {
             if (renumbered[cluster[i]] < 0) {
@@ -159,8 +162,8 @@ class SectionTypeModelTest {
     /** Null when every repeated material has one verse, chorus or bridge name (the ends may open/close). */
     private static String namingBreak(int[] types, int[] cluster) {
         int k = types.length;
-        java.util.Map<Integer, Integer> named = new java.util.HashMap<>();
-        java.util.Map<Integer, Integer> count = new java.util.HashMap<>();
+        Map<Integer, Integer> named = new HashMap<>();
+        Map<Integer, Integer> count = new HashMap<>();
         for (int c : cluster) {
             count.merge(c, 1, Integer::sum);
         }
