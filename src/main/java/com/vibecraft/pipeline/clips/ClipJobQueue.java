@@ -207,6 +207,15 @@ public class ClipJobQueue {
                 .stream().map(ClipJobQueue::toJob).toList();
     }
 
+    /**
+     * Jobs delivered to this consumer and not yet acknowledged (its own pending entries), oldest
+     * first; an entry deleted meanwhile comes back malformed, to be acknowledged.
+     */
+    public List<Delivery<ClipJob>> readOwnPendingJobs(String consumer, int count) {
+        return read(jobsKey, WORKER_GROUP, consumer, count, 0, new StreamEntryID(0, 0), true)
+                .stream().map(ClipJobQueue::toJob).toList();
+    }
+
     public void ackJob(String entryId) {
         redis.xack(jobsKey, WORKER_GROUP, new StreamEntryID(entryId));
     }
@@ -348,6 +357,11 @@ public class ClipJobQueue {
     }
 
     private List<StreamEntry> read(String key, String group, String consumer, int count, long blockMs, StreamEntryID from) {
+        return read(key, group, consumer, count, blockMs, from, false);
+    }
+
+    private List<StreamEntry> read(String key, String group, String consumer, int count, long blockMs, StreamEntryID from,
+                                   boolean withDeleted) {
         XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count);
         if (blockMs > 0) {
             params.block((int) blockMs);
@@ -369,7 +383,7 @@ public class ClipJobQueue {
             for (Map.Entry<String, List<StreamEntry>> stream : r) {
                 for (StreamEntry e : stream.getValue()) {
                     // a pending entry deleted from the stream comes back without fields
-                    if (e != null && e.getFields() != null) {
+                    if (e != null && (withDeleted || e.getFields() != null)) {
                         out.add(e);
                     }
                 }

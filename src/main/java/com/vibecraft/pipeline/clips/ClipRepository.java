@@ -274,11 +274,12 @@ public class ClipRepository {
     /**
      * A worker took the job; {@code worker} (its consumer name) is recorded on the clip.
      *
-     * @return false when the job is no longer this clip's current one
+     * @return false when the job is no longer this clip's current one, or another worker has it
      */
     public boolean markProcessing(UUID clipId, UUID jobId, String worker) {
+        // the same worker may take up again a job it began and never settled (its result unpublished)
         return jdbc.update("UPDATE clips SET status = 'processing', worker = :worker, updated_at = :now WHERE id = :id "
-                + "AND job_id = :jobId AND status = 'queued'", Map.of("now", Jdbc.now(), "id", clipId, "jobId", jobId,
+                + "AND job_id = :jobId AND (status = 'queued' OR (status = 'processing' AND worker = :worker))", Map.of("now", Jdbc.now(), "id", clipId, "jobId", jobId,
                 "worker", worker)) == 1;
     }
 

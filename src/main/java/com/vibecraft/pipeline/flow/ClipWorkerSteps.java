@@ -6,7 +6,10 @@ import com.vibecraft.pipeline.clips.ClipJobQueue.Delivery;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipResult;
 import com.vibecraft.pipeline.clips.GeneratedClip;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
@@ -21,6 +24,7 @@ public class ClipWorkerSteps {
 
     static final String ENTRY_ID = "clipJobEntryId";
     static final String SKIP = FlowProperties.CLIP_JOB_SKIP;
+    static final String DELIVERY = "clipJobDelivery";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClipWorkerSteps.class);
 
@@ -29,28 +33,62 @@ public class ClipWorkerSteps {
     private final String consumerName;
     /** The worker's free slots: a job holds one from {@link #take} until {@link #release}. */
     private final Semaphore slots;
+    /** Jobs this worker holds a slot for, by stream entry id: each with the delivery that holds it. */
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final long lostAfterMs;
+    private final long ownCheckEveryMs;
+    private volatile long nextOwnCheck;
+
+    /** A delivery holding a slot; begun once an exchange has started on it. */
+    private static final class Held {
+        final Delivery<ClipJob> delivery;
+        final long takenAt;
+        volatile boolean begun;
+
+        Held(Delivery<ClipJob> delivery, long takenAt) {
+            this.delivery = delivery;
+            this.takenAt = takenAt;
+        }
+    }
 
     public ClipWorkerSteps(ClipJobQueue queue, ClipRepository clips, String consumerName, int concurrency) {
+        this(queue, clips, consumerName, concurrency, LOST_AFTER_MS, OWN_CHECK_EVERY_MS);
+    }
+
+    ClipWorkerSteps(ClipJobQueue queue, ClipRepository clips, String consumerName, int concurrency,
+                    long lostAfterMs, long ownCheckEveryMs) {
         this.queue = queue;
         this.clips = clips;
         this.consumerName = consumerName;
         this.slots = new Semaphore(concurrency);
+        this.lostAfterMs = lostAfterMs;
+        this.ownCheckEveryMs = ownCheckEveryMs;
     }
 
     /**
      * How long one {@link #take} waits for a free slot, and then for the first job. Short, so that a
-     * take in flight ends well inside any graceful stop of the worker's route: a read cut off by a
-     * forced stop would leave its job delivered but never begun until the visibility timeout
-     * reclaims it (seen in ClipFlowTest, whose stop waits one second).
+     * take in flight ends well inside any graceful stop of the worker's route.
      */
     static final long WAIT_MS = 250;
+    /**
+     * A job taken but not begun this long after was lost on its way to a slot (a forced stop of the
+     * route rejected it): it is delivered again, in the slot it already holds.
+     */
+    static final long LOST_AFTER_MS = 10_000;
+    /** How often a take looks at the jobs Redis counts as delivered to this worker but it does not hold. */
+    static final long OWN_CHECK_EVERY_MS = 5_000;
 
     /**
-     * As many new jobs as slots are free (each keeps its slot until it is released), waiting at most
-     * {@value #WAIT_MS} ms for a free slot and then at most as long for the first job. A slot frees as
-     * soon as its job ends, so a long job never holds the others back.
+     * Jobs for the free slots (each keeps its slot until it is released): first any job delivered to
+     * this worker earlier and never begun (see {@link #ownLeftovers}), else as many new jobs as slots
+     * are free, waiting at most {@value #WAIT_MS} ms for a free slot and then at most as long for the
+     * first job. A slot frees as soon as its job ends, so a long job never holds the others back.
      */
     public List<Delivery<ClipJob>> take() throws InterruptedException {
+        List<Delivery<ClipJob>> leftovers = ownLeftovers();
+        if (!leftovers.isEmpty()) {
+            return leftovers;
+        }
         if (!slots.tryAcquire(WAIT_MS, TimeUnit.MILLISECONDS)) {
             return List.of();
         }
@@ -58,15 +96,58 @@ public class ClipWorkerSteps {
         List<Delivery<ClipJob>> jobs = List.of();
         try {
             jobs = queue.readJobs(consumerName, taken, WAIT_MS);
+            long now = System.currentTimeMillis();
+            jobs.forEach(d -> held.put(d.entryId(), new Held(d, now)));
             return jobs;
         } finally {
             slots.release(taken - jobs.size());
         }
     }
 
-    /** The job that held a slot has ended (well or not). */
-    public void release() {
-        slots.release();
+    /**
+     * Jobs Redis has delivered to this consumer that no slot is working on: those a forced stop cut
+     * off on their way to a slot, those left by an earlier run under the same consumer name
+     * (vibecraft.instance-id), and those whose start failed unacknowledged (the database was away).
+     * Without this they would wait for the visibility timeout. At most every
+     * {@value #OWN_CHECK_EVERY_MS} ms; each leftover takes a free slot, or keeps the one it holds.
+     */
+    private List<Delivery<ClipJob>> ownLeftovers() {
+        long now = System.currentTimeMillis();
+        if (now < nextOwnCheck) {
+            return List.of();
+        }
+        nextOwnCheck = now + ownCheckEveryMs;
+        List<Delivery<ClipJob>> out = new ArrayList<>();
+        for (Delivery<ClipJob> d : queue.readOwnPendingJobs(consumerName, held.size() + 100)) {
+            Held h = held.get(d.entryId());
+            if (h == null) {
+                if (!slots.tryAcquire()) {
+                    nextOwnCheck = 0; // the rest as soon as a slot frees
+                    break;
+                }
+                held.put(d.entryId(), new Held(d, now));
+                out.add(d);
+            } else if (!h.begun && now - h.takenAt > lostAfterMs && held.replace(d.entryId(), h, new Held(d, now))) {
+                out.add(d);
+            }
+        }
+        if (!out.isEmpty()) {
+            LOG.warn("{} job(s) delivered to {} earlier and not being worked on: taken again", out.size(), consumerName);
+        }
+        return out;
+    }
+
+    /** The job whose exchange this is has ended (well or not): its slot frees. */
+    public void release(Exchange exchange) {
+        Delivery<?> d = exchange.getProperty(DELIVERY, Delivery.class);
+        if (d != null && held.remove(d.entryId(), heldBy(d))) {
+            slots.release();
+        }
+    }
+
+    private Held heldBy(Delivery<?> d) {
+        Held h = held.get(d.entryId());
+        return h != null && h.delivery == d ? h : null;
     }
 
     /** Free slots now (for tests and operators). */
@@ -78,6 +159,15 @@ public class ClipWorkerSteps {
     public ClipJob begin(Exchange exchange) {
         @SuppressWarnings("unchecked")
         Delivery<ClipJob> d = exchange.getMessage().getBody(Delivery.class);
+        Held h = heldBy(d);
+        if (h == null) {
+            // a stale copy of a job delivered again (ownLeftovers): the newer delivery has its slot
+            LOG.info("Entry {} is no longer this exchange's to work on: skipped", d.entryId());
+            exchange.setProperty(SKIP, true);
+            return null;
+        }
+        h.begun = true;
+        exchange.setProperty(DELIVERY, d);
         exchange.setProperty(ENTRY_ID, d.entryId());
         if (d.malformed()) {
             LOG.warn("Skipping {}", d.problem());

@@ -1,0 +1,228 @@
+package com.vibecraft.pipeline.flow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.vibecraft.pipeline.clips.ClipDraft;
+import com.vibecraft.pipeline.clips.ClipJob;
+import com.vibecraft.pipeline.clips.ClipJobQueue;
+import com.vibecraft.pipeline.clips.ClipJobQueue.Delivery;
+import com.vibecraft.pipeline.clips.ClipLinks;
+import com.vibecraft.pipeline.clips.ClipRepository;
+import com.vibecraft.pipeline.clips.ClipStatus;
+import com.vibecraft.pipeline.clips.GeneratedClip;
+import com.vibecraft.pipeline.clips.PlannedClip;
+import com.vibecraft.pipeline.clips.RetryPolicy;
+import com.vibecraft.pipeline.song.NewSong;
+import com.vibecraft.pipeline.song.SongRepository;
+import com.vibecraft.pipeline.support.Await;
+import com.vibecraft.pipeline.support.TestEnvironment;
+import com.vibecraft.pipeline.support.TestRedis;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.params.XPendingParams;
+
+/**
+ * The built-in worker's slots against a real Redis and database: a job Redis counts as delivered to
+ * the worker but that no slot works on (cut off by a forced stop on its way to a slot, or left by an
+ * earlier run under the same consumer name) is taken again within seconds instead of waiting for the
+ * visibility timeout, and a job that has begun is never handed out twice.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClipWorkerStepsTest {
+
+    static final String WORKER = "worker-under-test";
+
+    HikariDataSource ds;
+    TestRedis redis;
+    CamelContext camel = new DefaultCamelContext();
+    SongRepository songs;
+    ClipRepository clips;
+    ClipLinks links = new ClipLinks("http://localhost:8080");
+    ClipJobQueue queue;
+
+    @BeforeAll
+    void start() throws Exception {
+        ds = TestEnvironment.database(TestEnvironment.prepare("workersteps", Map.of()), 4);
+        songs = new SongRepository(ds);
+        clips = new ClipRepository(ds, new RetryPolicy(3, Duration.ofSeconds(1), 2, Duration.ofSeconds(10), 0));
+        redis = TestRedis.start();
+    }
+
+    @AfterAll
+    void stop() {
+        redis.close();
+        ds.close();
+    }
+
+    @BeforeEach
+    void freshStream() {
+        queue = new ClipJobQueue(redis.jedis(), "workersteps-" + UUID.randomUUID());
+        queue.ensureGroups();
+    }
+
+    /** {@code n} queued clips of a new song, their jobs on the stream. */
+    private List<ClipJob> enqueued(int n) {
+        UUID songId = UUID.randomUUID();
+        songs.insert(new NewSong(songId, "t", "t.wav", "audio/wav", "wav", 1, songId.toString().replace("-", "")
+                + "0".repeat(32), "audio/" + songId + ".wav", n * 4.0));
+        List<ClipDraft> drafts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            drafts.add(new ClipDraft(new PlannedClip("s1", i * 4.0, i * 4.0 + 4, i * 2, i * 2 + 2, 8, 32),
+                    "verse", "Verse 1", "Verse 1, shot " + i));
+        }
+        List<ClipJob> jobs = clips.planClips(songId, drafts, false).clips().stream().map(links::job).toList();
+        jobs.forEach(queue::enqueue);
+        return jobs;
+    }
+
+    private ClipWorkerSteps worker(int slots, long lostAfterMs) {
+        return new ClipWorkerSteps(queue, clips, WORKER, slots, lostAfterMs, 0);
+    }
+
+    private Exchange exchangeFor(Delivery<ClipJob> d) {
+        Exchange e = new DefaultExchange(camel);
+        e.getMessage().setBody(d);
+        return e;
+    }
+
+    private long pendingFor(String consumer) {
+        return redis.jedis().xpending(queue.jobsKey(), ClipJobQueue.WORKER_GROUP,
+                XPendingParams.xPendingParams().count(100).consumer(consumer)).size();
+    }
+
+    private static List<UUID> jobIds(List<Delivery<ClipJob>> ds) {
+        return ds.stream().map(d -> d.message().jobId()).toList();
+    }
+
+    @Test
+    void jobsLeftByAnEarlierRunUnderTheSameNameAreTakenFirstAsSlotsAllow() throws Exception {
+        List<ClipJob> jobs = enqueued(3);
+        // an earlier run of this worker read all three and died before starting them
+        assertEquals(3, queue.readJobs(WORKER, 3, 0).size());
+
+        ClipWorkerSteps worker = worker(2, 60_000);
+        List<Delivery<ClipJob>> first = worker.take();
+        assertEquals(jobIds(first), List.of(jobs.get(0).jobId(), jobs.get(1).jobId()), "oldest first, one per slot");
+        assertEquals(0, worker.freeSlots());
+
+        Exchange one = exchangeFor(first.get(0));
+        one.setProperty(FlowProperties.CLIP_JOB, worker.begin(one));
+        assertEquals(ClipStatus.PROCESSING, clips.find(jobs.get(0).clipId()).orElseThrow().status());
+        one.getMessage().setBody(new GeneratedClip("http://localhost/clip.mp4"));
+        worker.finished(one);
+        worker.release(one);
+        assertEquals(1, worker.freeSlots());
+        assertEquals(2, pendingFor(WORKER), "the finished job is acknowledged");
+
+        List<Delivery<ClipJob>> second = worker.take();
+        assertEquals(List.of(jobs.get(2).jobId()), jobIds(second), "the third, once a slot freed");
+        assertEquals(0, worker.freeSlots());
+    }
+
+    @Test
+    void aJobLostOnItsWayToASlotIsDeliveredAgainInTheSameSlot() throws Exception {
+        ClipJob job = enqueued(1).get(0);
+        ClipWorkerSteps worker = worker(2, 300);
+        List<Delivery<ClipJob>> taken = worker.take();
+        assertEquals(List.of(job.jobId()), jobIds(taken));
+        Delivery<ClipJob> lost = taken.get(0);
+        assertEquals(1, worker.freeSlots());
+
+        // never begun (its exchange was rejected by a stopped route): after 300 ms it comes back
+        Delivery<ClipJob> again = Await.value(Duration.ofSeconds(10), 50, () -> {
+            try {
+                List<Delivery<ClipJob>> t = worker.take();
+                return t.isEmpty() ? null : t.get(0);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, d -> d != null, "the lost job delivered again");
+        assertEquals(lost.entryId(), again.entryId());
+        assertNotSame(lost, again);
+        assertEquals(1, worker.freeSlots(), "it keeps the slot it held");
+
+        // the old copy, should it still turn up, is skipped and left alone: the job is not acknowledged
+        Exchange stale = exchangeFor(lost);
+        assertNull(worker.begin(stale));
+        assertTrue(stale.getProperty(ClipWorkerSteps.SKIP, Boolean.class));
+        worker.release(stale);
+        assertEquals(1, worker.freeSlots(), "a stale copy frees nothing");
+        assertEquals(1, pendingFor(WORKER));
+
+        Exchange current = exchangeFor(again);
+        assertEquals(job.jobId(), worker.begin(current).jobId());
+        assertEquals(ClipStatus.PROCESSING, clips.find(job.clipId()).orElseThrow().status());
+        worker.release(current);
+        assertEquals(2, worker.freeSlots());
+    }
+
+    @Test
+    void aJobThatHasBegunIsNeverHandedOutTwice() throws Exception {
+        ClipJob job = enqueued(1).get(0);
+        ClipWorkerSteps worker = worker(1, 0);
+        Delivery<ClipJob> d = worker.take().get(0);
+        Exchange running = exchangeFor(d);
+        assertEquals(job.jobId(), worker.begin(running).jobId());
+
+        // a long generation: however often the worker looks, its own pending job is not taken again
+        for (int i = 0; i < 3; i++) {
+            assertEquals(List.of(), worker.take());
+        }
+        assertEquals(0, worker.freeSlots());
+        assertEquals(1, pendingFor(WORKER));
+        worker.release(running);
+        assertEquals(1, worker.freeSlots());
+    }
+
+    @Test
+    void aJobBegunAndNeverSettledIsTakenUpAgainByTheSameWorker() throws Exception {
+        ClipJob job = enqueued(1).get(0);
+        ClipWorkerSteps worker = worker(1, 60_000);
+        Exchange cut = exchangeFor(worker.take().get(0));
+        assertEquals(job.jobId(), worker.begin(cut).jobId());
+        // its result could not be published (Redis away): the slot frees, the job stays unacknowledged
+        worker.release(cut);
+        assertEquals(1, pendingFor(WORKER));
+
+        Exchange again = exchangeFor(worker.take().get(0));
+        assertEquals(job.jobId(), worker.begin(again).jobId(), "the same worker carries on with its own job");
+        assertEquals(false, again.getProperty(ClipWorkerSteps.SKIP, Boolean.class));
+        assertEquals(ClipStatus.PROCESSING, clips.find(job.clipId()).orElseThrow().status());
+        // another worker may not take it from the clip's worker
+        assertEquals(false, clips.markProcessing(job.clipId(), job.jobId(), "another-worker"));
+    }
+
+    @Test
+    void aJobWhoseStartFailedUnacknowledgedIsTakenAgain() throws Exception {
+        ClipJob job = enqueued(1).get(0);
+        ClipWorkerSteps worker = worker(1, 60_000);
+        Delivery<ClipJob> d = worker.take().get(0);
+        Exchange failed = exchangeFor(d);
+        // the database was away when it began: the job stays unacknowledged and its slot frees
+        failed.setProperty(ClipWorkerSteps.ENTRY_ID, d.entryId());
+        failed.setProperty(ClipWorkerSteps.DELIVERY, d);
+        failed.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("database away"));
+        worker.failed(failed);
+        worker.release(failed);
+        assertEquals(1, worker.freeSlots());
+        assertEquals(1, pendingFor(WORKER));
+
+        assertEquals(List.of(job.jobId()), jobIds(worker.take()));
+    }
+}
