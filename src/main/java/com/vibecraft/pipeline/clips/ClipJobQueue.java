@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,8 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XClaimParams;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
@@ -207,13 +210,43 @@ public class ClipJobQueue {
                 .stream().map(ClipJobQueue::toJob).toList();
     }
 
+    /** An entry delivered to a consumer and not yet acknowledged, idle this long. */
+    public record Pending(String entryId, long idleMs) {
+    }
+
     /**
-     * Jobs delivered to this consumer and not yet acknowledged (its own pending entries), oldest
-     * first; an entry deleted meanwhile comes back malformed, to be acknowledged.
+     * This consumer's unacknowledged jobs (XPENDING), oldest first. Looking does not touch them: a job
+     * that hangs in a live worker still reaches the visibility timeout.
      */
-    public List<Delivery<ClipJob>> readOwnPendingJobs(String consumer, int count) {
-        return read(jobsKey, WORKER_GROUP, consumer, count, 0, new StreamEntryID(0, 0), true)
-                .stream().map(ClipJobQueue::toJob).toList();
+    public List<Pending> ownPendingJobs(String consumer, int count) {
+        try {
+            return redis.xpending(jobsKey, WORKER_GROUP, XPendingParams.xPendingParams().count(count).consumer(consumer))
+                    .stream().map(p -> new Pending(p.getID().toString(), p.getIdleTime())).toList();
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+                ensureGroups();
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Delivers one of this consumer's pending jobs to it again (XCLAIM), unless someone has touched the
+     * entry since it was seen idle {@code idleMs} (another instance's reclaimer took it): then empty. An
+     * entry deleted from the stream meanwhile comes back malformed, to be acknowledged.
+     */
+    public Optional<Delivery<ClipJob>> retakeJob(String consumer, Pending pending) {
+        StreamEntryID id = new StreamEntryID(pending.entryId());
+        List<StreamEntry> r = redis.xclaim(jobsKey, WORKER_GROUP, consumer, pending.idleMs(), XClaimParams.xClaimParams(), id);
+        if (r == null || r.isEmpty()) {
+            return Optional.empty();
+        }
+        StreamEntry e = r.get(0);
+        if (e == null || e.getFields() == null) {
+            return Optional.of(new Delivery<>(pending.entryId(), null, "job entry " + pending.entryId() + " was deleted"));
+        }
+        return Optional.of(toJob(e));
     }
 
     public void ackJob(String entryId) {
@@ -357,11 +390,6 @@ public class ClipJobQueue {
     }
 
     private List<StreamEntry> read(String key, String group, String consumer, int count, long blockMs, StreamEntryID from) {
-        return read(key, group, consumer, count, blockMs, from, false);
-    }
-
-    private List<StreamEntry> read(String key, String group, String consumer, int count, long blockMs, StreamEntryID from,
-                                   boolean withDeleted) {
         XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count);
         if (blockMs > 0) {
             params.block((int) blockMs);
@@ -383,7 +411,7 @@ public class ClipJobQueue {
             for (Map.Entry<String, List<StreamEntry>> stream : r) {
                 for (StreamEntry e : stream.getValue()) {
                     // a pending entry deleted from the stream comes back without fields
-                    if (e != null && (withDeleted || e.getFields() != null)) {
+                    if (e != null && e.getFields() != null) {
                         out.add(e);
                     }
                 }

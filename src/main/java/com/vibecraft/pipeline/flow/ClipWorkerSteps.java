@@ -3,15 +3,19 @@ package com.vibecraft.pipeline.flow;
 import com.vibecraft.pipeline.clips.ClipJob;
 import com.vibecraft.pipeline.clips.ClipJobQueue;
 import com.vibecraft.pipeline.clips.ClipJobQueue.Delivery;
+import com.vibecraft.pipeline.clips.ClipJobQueue.Pending;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipResult;
 import com.vibecraft.pipeline.clips.GeneratedClip;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,17 +122,41 @@ public class ClipWorkerSteps {
         }
         nextOwnCheck = now + ownCheckEveryMs;
         List<Delivery<ClipJob>> out = new ArrayList<>();
-        for (Delivery<ClipJob> d : queue.readOwnPendingJobs(consumerName, held.size() + 100)) {
-            Held h = held.get(d.entryId());
+        int limit = held.size() + 100;
+        List<Pending> own = queue.ownPendingJobs(consumerName, limit);
+        if (own.size() < limit) {
+            // not begun, long taken, and no longer this consumer's: another instance's reclaimer took it
+            Set<String> ids = own.stream().map(Pending::entryId).collect(Collectors.toSet());
+            held.forEach((id, h) -> {
+                if (!h.begun && now - h.takenAt > lostAfterMs && !ids.contains(id) && held.remove(id, h)) {
+                    slots.release();
+                }
+            });
+        }
+        for (Pending pending : own) {
+            Held h = held.get(pending.entryId());
             if (h == null) {
                 if (!slots.tryAcquire()) {
                     nextOwnCheck = 0; // the rest as soon as a slot frees
                     break;
                 }
-                held.put(d.entryId(), new Held(d, now));
-                out.add(d);
-            } else if (!h.begun && now - h.takenAt > lostAfterMs && held.replace(d.entryId(), h, new Held(d, now))) {
-                out.add(d);
+                Optional<Delivery<ClipJob>> d = queue.retakeJob(consumerName, pending);
+                if (d.isPresent()) {
+                    held.put(pending.entryId(), new Held(d.get(), now));
+                    out.add(d.get());
+                } else {
+                    slots.release();
+                }
+            } else if (!h.begun && now - h.takenAt > lostAfterMs) {
+                Optional<Delivery<ClipJob>> d = queue.retakeJob(consumerName, pending);
+                if (d.isEmpty()) {
+                    // another instance's reclaimer has it now: the slot is free again
+                    if (held.remove(pending.entryId(), h)) {
+                        slots.release();
+                    }
+                } else if (held.replace(pending.entryId(), h, new Held(d.get(), now))) {
+                    out.add(d.get());
+                }
             }
         }
         if (!out.isEmpty()) {

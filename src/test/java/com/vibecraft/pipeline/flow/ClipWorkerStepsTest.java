@@ -35,7 +35,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
  * The built-in worker's slots against a real Redis and database: a job Redis counts as delivered to
@@ -101,9 +103,17 @@ class ClipWorkerStepsTest {
         return e;
     }
 
-    private long pendingFor(String consumer) {
+    private List<StreamPendingEntry> pendingOf(String consumer) {
         return redis.jedis().xpending(queue.jobsKey(), ClipJobQueue.WORKER_GROUP,
-                XPendingParams.xPendingParams().count(100).consumer(consumer)).size();
+                XPendingParams.xPendingParams().count(100).consumer(consumer));
+    }
+
+    private List<StreamPendingEntry> ownPending() {
+        return pendingOf(WORKER);
+    }
+
+    private long pendingFor(String consumer) {
+        return pendingOf(consumer).size();
     }
 
     private static List<UUID> jobIds(List<Delivery<ClipJob>> ds) {
@@ -180,13 +190,37 @@ class ClipWorkerStepsTest {
         Exchange running = exchangeFor(d);
         assertEquals(job.jobId(), worker.begin(running).jobId());
 
-        // a long generation: however often the worker looks, its own pending job is not taken again
+        long begun = System.nanoTime();
+        // a long generation: however often the worker looks, its own pending job is not taken again,
+        // nor touched: its idle time keeps growing towards the visibility timeout
         for (int i = 0; i < 3; i++) {
             assertEquals(List.of(), worker.take());
         }
         assertEquals(0, worker.freeSlots());
-        assertEquals(1, pendingFor(WORKER));
+        StreamPendingEntry p = ownPending().get(0);
+        assertEquals(d.entryId(), p.getID().toString());
+        assertEquals(1, p.getDeliveredTimes());
+        assertTrue(p.getIdleTime() >= (System.nanoTime() - begun) / 1_000_000 - 50, "idle " + p.getIdleTime() + " ms");
         worker.release(running);
+        assertEquals(1, worker.freeSlots());
+    }
+
+    @Test
+    void aLostJobThatAnotherInstanceReclaimedFreesItsSlot() throws Exception {
+        ClipJob job = enqueued(1).get(0);
+        ClipWorkerSteps worker = worker(1, 300);
+        Delivery<ClipJob> lost = worker.take().get(0);
+        assertEquals(0, worker.freeSlots());
+        // before this worker notices, another instance's reclaimer takes the job over
+        assertEquals(List.of(job.jobId()), jobIds(queue.reclaimStalled("other-reclaimer", 0, 10)));
+
+        Await.until(Duration.ofSeconds(10), () -> {
+            assertEquals(List.of(), worker.take(), "the job is the other consumer's now");
+            return worker.freeSlots() == 1;
+        }, "the lost job's slot back");
+        assertEquals(0, pendingFor(WORKER));
+        Exchange stale = exchangeFor(lost);
+        assertNull(worker.begin(stale), "the cut-off copy is not this worker's to run any more");
         assertEquals(1, worker.freeSlots());
     }
 
@@ -206,6 +240,24 @@ class ClipWorkerStepsTest {
         assertEquals(ClipStatus.PROCESSING, clips.find(job.clipId()).orElseThrow().status());
         // another worker may not take it from the clip's worker
         assertEquals(false, clips.markProcessing(job.clipId(), job.jobId(), "another-worker"));
+    }
+
+    @Test
+    void aLeftoverDeletedFromTheStreamEndsUpAcknowledged() throws Exception {
+        enqueued(1);
+        String entry = queue.readJobs(WORKER, 1, 0).get(0).entryId();
+        redis.jedis().xdel(queue.jobsKey(), new StreamEntryID(entry));
+
+        ClipWorkerSteps worker = worker(1, 60_000);
+        // Redis 7 drops a deleted entry from the pending list when it is claimed; an older one hands it
+        // over without fields, and the worker acknowledges it as malformed
+        for (Delivery<ClipJob> d : worker.take()) {
+            Exchange e = exchangeFor(d);
+            assertNull(worker.begin(e));
+            worker.release(e);
+        }
+        assertEquals(0, pendingFor(WORKER));
+        assertEquals(1, worker.freeSlots());
     }
 
     @Test
