@@ -86,4 +86,31 @@ class BeatTrackerTest {
         assertEquals(0, BeatTracker.track(new float[1000], FR).frames().length);
         assertEquals(0.0, BeatTracker.track(new float[3], FR).bpm());
     }
+
+    @Test
+    void aSteadyPulseIsClearEvenWhenTheTempoChangesAndStrokesAtRandomMomentsAreNot() {
+        double[] t = new double[200];
+        double[] h = new double[200];
+        java.util.Arrays.fill(h, 1.0);
+        for (int i = 0; i < t.length; i++) {
+            t[i] = 0.3 + 0.5 * i;
+        }
+        double steady = BeatTracker.track(envelope(100, t, h), FR).pulseClarity();
+        // 100 BPM for 45 s, then 140 BPM
+        for (int i = 0; i < t.length; i++) {
+            t[i] = i < 75 ? 0.3 + 0.6 * i : 0.3 + 0.6 * 75 + (60.0 / 140) * (i - 75);
+        }
+        double changing = BeatTracker.track(envelope(100, t, h), FR).pulseClarity();
+        Random rnd = new Random(3);
+        double at = 0.3;
+        for (int i = 0; i < t.length; i++) {
+            t[i] = at;
+            at += 0.15 + 0.8 * rnd.nextDouble();
+        }
+        double free = BeatTracker.track(envelope(100, t, h), FR).pulseClarity();
+        System.out.printf("pulse clarity: steady %.3f, tempo change %.3f, free time %.3f%n", steady, changing, free);
+        assertTrue(steady > 0.8, "steady " + steady);
+        assertTrue(changing > 0.8, "tempo change " + changing);
+        assertTrue(free < 0.25, "free time " + free);
+    }
 }

@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.analysis;
 
+import com.vibecraft.pipeline.analysis.detector.BeatTracker;
 import com.vibecraft.pipeline.audio.AudioKind;
 import com.vibecraft.pipeline.audio.DecodedAudio;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,8 @@ import java.util.concurrent.Future;
 import static com.vibecraft.pipeline.analysis.SyntheticAudio.SR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +34,43 @@ class LocalStructureDetectorTest {
         }
         SyntheticAudio.addClicks(x, 120, 0.0, 0, 60, 0.3, 1);
         return x;
+    }
+
+    /** The ABAB of {@link #abab()} as held chords that swell in and out: no strokes, no clicks, no pulse. */
+    static float[] ababPads() {
+        float[] x = new float[(int) (60 * SR)];
+        int[][] a = {{48, 60, 64, 67}, {43, 59, 62, 67}, {45, 57, 60, 64}, {41, 57, 60, 65}};
+        int[][] b = {{52, 71, 75, 78}, {54, 73, 78, 81}, {49, 73, 76, 80}, {56, 75, 80, 83}};
+        for (int k = 0; k < 4; k++) {
+            boolean isA = k % 2 == 0;
+            SyntheticAudio.addPads(x, isA ? a : b, 3.0, 15 * k, 15 * (k + 1), isA ? 2 : 8, 0.3);
+        }
+        return x;
+    }
+
+    /**
+     * Music without a steady pulse is decided by novelty peak picking: the boundary model reads
+     * per-beat evidence learned on music with a beat. With one, the model decides.
+     */
+    @Test
+    void withoutASteadyPulseTheNoveltyDecidesNotTheModel() {
+        DecodedAudio free = SyntheticAudio.of(ababPads());
+        DetectorResult r = detector.detect(free);
+        BeatTracker.Beats beats = BeatTracker.track(r.features().onset, r.features().frameRate);
+        System.out.printf("pulse clarity: pads %.3f%n", beats.pulseClarity());
+        assertTrue(beats.pulseClarity() < LocalStructureDetector.MIN_PULSE_CLARITY, "pulse " + beats.pulseClarity());
+        assertNull(detector.modelFor(beats));
+        assertEquals(new LocalStructureDetector(LocalStructureDetector.DEFAULT_MIN_SECTION_SEC, null).detect(free), r);
+        assertTiles(r);
+        for (double e : new double[] {15, 30, 45}) {
+            assertTrue(r.segments().stream().skip(1).anyMatch(s -> Math.abs(s.startMs() / 1000.0 - e) <= 3.0),
+                    "boundary near " + e + " s in " + r.segments());
+        }
+
+        DetectorResult steady = detector.detect(SyntheticAudio.of(abab()));
+        BeatTracker.Beats pulse = BeatTracker.track(steady.features().onset, steady.features().frameRate);
+        assertTrue(pulse.pulseClarity() >= LocalStructureDetector.MIN_PULSE_CLARITY, "pulse " + pulse.pulseClarity());
+        assertSame(detector.boundaryModel(), detector.modelFor(pulse));
     }
 
     /**

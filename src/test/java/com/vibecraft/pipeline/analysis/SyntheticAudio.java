@@ -60,4 +60,27 @@ final class SyntheticAudio {
             x[s] += (float) (amp * env * v / chords[ci].length);
         }
     }
+
+    /**
+     * Adds held chords that swell in and out ({@code chordSec} each, no attack): pads with no pulse
+     * at all; {@code harmonics} sets the brightness.
+     */
+    static void addPads(float[] x, int[][] chords, double chordSec, double fromSec, double toSec, int harmonics,
+                        double amp) {
+        int s0 = (int) (fromSec * SR);
+        int s1 = Math.min(x.length, (int) (toSec * SR));
+        for (int s = s0; s < s1; s++) {
+            double t = (s - s0) / SR;
+            int ci = (int) (t / chordSec) % chords.length;
+            double env = Math.sin(Math.PI * (t % chordSec) / chordSec);
+            double v = 0;
+            for (int note : chords[ci]) {
+                double f = 440.0 * Math.pow(2, (note - 69) / 12.0);
+                for (int h = 1; h <= harmonics && f * h < SR / 2; h++) {
+                    v += Math.sin(2 * Math.PI * f * h * t) / h;
+                }
+            }
+            x[s] += (float) (amp * (0.3 + 0.7 * env) * v / chords[ci].length);
+        }
+    }
 }

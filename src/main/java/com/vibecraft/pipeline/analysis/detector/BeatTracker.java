@@ -1,6 +1,9 @@
 package com.vibecraft.pipeline.analysis.detector;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Global tempo estimation and dynamic-programming beat tracking after D. P. W. Ellis,
@@ -18,8 +21,11 @@ import java.util.Arrays;
  */
 public final class BeatTracker {
 
-    /** Tracked beats (frame positions, increasing) and the tempo in BPM (0 when nothing was found). */
-    public record Beats(int[] frames, double bpm) {
+    /**
+     * Tracked beats (frame positions, increasing), the tempo in BPM (0 when nothing was found) and how
+     * clearly the music has a steady pulse ({@link #pulseClarity}; 0 when nothing was found).
+     */
+    public record Beats(int[] frames, double bpm, double pulseClarity) {
     }
 
     static final double TIGHTNESS = 100;
@@ -30,11 +36,11 @@ public final class BeatTracker {
     public static Beats track(float[] onsetEnv, double frameRate) {
         double[] o = normalise(onsetEnv);
         if (o == null || !(frameRate > 0)) {
-            return new Beats(new int[0], 0.0);
+            return new Beats(new int[0], 0.0, 0.0);
         }
         double period = TempoEstimator.beatPeriod(o, frameRate);
         if (!(period > 0)) {
-            return new Beats(new int[0], 0.0);
+            return new Beats(new int[0], 0.0, 0.0);
         }
         // octave choice: of two pulses an octave apart, the slower is the beat when every other
         // beat of the faster is clearly stronger (on-beats vs off-beats), weighed against the prior
@@ -56,7 +62,48 @@ public final class BeatTracker {
         if (tracked > 0 && Math.abs(tracked - period) / period <= 0.04) {
             bpm = 60.0 * frameRate / tracked;
         }
-        return new Beats(beats, bpm);
+        return new Beats(beats, bpm, pulseClarity(o, frameRate));
+    }
+
+    /** Window of {@link #pulseClarity} and the step between windows, seconds. */
+    static final double PULSE_WINDOW_SEC = 8.0;
+    static final double PULSE_HOP_SEC = 4.0;
+
+    /**
+     * How clearly the music has a steady pulse, whatever its tempo and even where the tempo changes:
+     * in windows of {@value #PULSE_WINDOW_SEC} s, the onset envelope's autocorrelation (its ~1 s
+     * moving average removed, over its energy) at its best lag of 40–240 BPM; the median over the
+     * windows. Near 1 for a steady beat, low for music without one (ambient pads, rubato).
+     * A song shorter than one window is one window.
+     */
+    static double pulseClarity(double[] o, double frameRate) {
+        double[] x = highPass(o, (int) Math.round(frameRate));
+        int win = Math.min(x.length, (int) Math.round(PULSE_WINDOW_SEC * frameRate));
+        int hop = Math.max(1, (int) Math.round(PULSE_HOP_SEC * frameRate));
+        int minLag = Math.max(2, (int) Math.floor(frameRate * 60.0 / TempoEstimator.MAX_BPM));
+        int maxLag = Math.min(win / 2, (int) Math.ceil(frameRate * 60.0 / TempoEstimator.MIN_BPM));
+        if (maxLag < minLag) {
+            return 0.0;
+        }
+        List<Double> windows = new ArrayList<>();
+        for (int a = 0; a + win <= x.length; a += hop) {
+            double energy = 0;
+            for (int i = a; i < a + win; i++) {
+                energy += x[i] * x[i];
+            }
+            double best = 0;
+            for (int lag = minLag; energy > 0 && lag <= maxLag; lag++) {
+                double s = 0;
+                for (int i = a, end = a + win - lag; i < end; i++) {
+                    s += x[i] * x[i + lag];
+                }
+                // unbiased: the sum has win - lag products
+                best = Math.max(best, s / energy * win / (win - lag));
+            }
+            windows.add(best);
+        }
+        Collections.sort(windows);
+        return windows.isEmpty() ? 0.0 : windows.get(windows.size() / 2);
     }
 
     /**
