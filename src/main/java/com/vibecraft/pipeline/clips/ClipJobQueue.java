@@ -210,8 +210,8 @@ public class ClipJobQueue {
                 .stream().map(ClipJobQueue::toJob).toList();
     }
 
-    /** An entry delivered to a consumer and not yet acknowledged, idle this long. */
-    public record Pending(String entryId, long idleMs) {
+    /** An entry delivered to a consumer and not yet acknowledged, idle this long, handed out this many times. */
+    public record Pending(String entryId, long idleMs, long deliveries) {
     }
 
     /**
@@ -221,7 +221,7 @@ public class ClipJobQueue {
     public List<Pending> ownPendingJobs(String consumer, int count) {
         try {
             return redis.xpending(jobsKey, WORKER_GROUP, XPendingParams.xPendingParams().count(count).consumer(consumer))
-                    .stream().map(p -> new Pending(p.getID().toString(), p.getIdleTime())).toList();
+                    .stream().map(p -> new Pending(p.getID().toString(), p.getIdleTime(), p.getDeliveredTimes())).toList();
         } catch (JedisDataException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
                 ensureGroups();
@@ -238,7 +238,17 @@ public class ClipJobQueue {
      */
     public Optional<Delivery<ClipJob>> retakeJob(String consumer, Pending pending) {
         StreamEntryID id = new StreamEntryID(pending.entryId());
-        List<StreamEntry> r = redis.xclaim(jobsKey, WORKER_GROUP, consumer, pending.idleMs(), XClaimParams.xClaimParams(), id);
+        List<StreamEntry> r;
+        try {
+            // at least 1 ms: Redis skips the idle check at 0
+            r = redis.xclaim(jobsKey, WORKER_GROUP, consumer, Math.max(1, pending.idleMs()), XClaimParams.xClaimParams(), id);
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+                ensureGroups();
+                return Optional.empty();
+            }
+            throw e;
+        }
         if (r == null || r.isEmpty()) {
             return Optional.empty();
         }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -43,11 +44,23 @@ public class ClipWorkerSteps {
     private final long ownCheckEveryMs;
     private volatile long nextOwnCheck;
 
-    /** A delivery holding a slot; begun once an exchange has started on it. */
+    /** Set by a look at the leftovers that found one with no free slot: the next slot to free is theirs. */
+    private volatile boolean leftoversWaiting;
+
+    /**
+     * A delivery holding a slot. Its state moves once, by compare-and-set, so that an exchange
+     * beginning it and the scheduler taking it up again can never both win: TAKEN → BEGUN (an
+     * exchange runs it), or TAKEN → RETAKING → replaced by a new delivery or given up (GONE).
+     */
     private static final class Held {
+        static final int TAKEN = 0;
+        static final int BEGUN = 1;
+        static final int RETAKING = 2;
+        static final int GONE = 3;
+
         final Delivery<ClipJob> delivery;
         final long takenAt;
-        volatile boolean begun;
+        final AtomicInteger state = new AtomicInteger(TAKEN);
 
         Held(Delivery<ClipJob> delivery, long takenAt) {
             this.delivery = delivery;
@@ -81,6 +94,12 @@ public class ClipWorkerSteps {
     static final long LOST_AFTER_MS = 10_000;
     /** How often a take looks at the jobs Redis counts as delivered to this worker but it does not hold. */
     static final long OWN_CHECK_EVERY_MS = 5_000;
+    /**
+     * A job Redis has handed to this worker this many times is not taken up again: it is left to the
+     * visibility timeout, where another instance's reclaimer counts the attempt (a job that keeps
+     * failing without an acknowledgement still runs out of attempts).
+     */
+    static final long MAX_OWN_DELIVERIES = 3;
 
     /**
      * Jobs for the free slots (each keeps its slot until it is released): first any job delivered to
@@ -93,15 +112,29 @@ public class ClipWorkerSteps {
         if (!leftovers.isEmpty()) {
             return leftovers;
         }
+        if (leftoversWaiting) {
+            // the next slot to free goes to a leftover (at the next take), not to a new job
+            if (slots.tryAcquire(WAIT_MS, TimeUnit.MILLISECONDS)) {
+                slots.release();
+                nextOwnCheck = 0;
+            }
+            return List.of();
+        }
         if (!slots.tryAcquire(WAIT_MS, TimeUnit.MILLISECONDS)) {
             return List.of();
         }
         int taken = 1 + slots.drainPermits();
-        List<Delivery<ClipJob>> jobs = List.of();
+        List<Delivery<ClipJob>> jobs = new ArrayList<>();
         try {
-            jobs = queue.readJobs(consumerName, taken, WAIT_MS);
             long now = System.currentTimeMillis();
-            jobs.forEach(d -> held.put(d.entryId(), new Held(d, now)));
+            for (Delivery<ClipJob> d : queue.readJobs(consumerName, taken, WAIT_MS)) {
+                // Redis back from a snapshot behind may hand out again an entry a slot is running
+                if (held.putIfAbsent(d.entryId(), new Held(d, now)) == null) {
+                    jobs.add(d);
+                } else {
+                    LOG.warn("Entry {} delivered again while this worker runs it: not taken twice", d.entryId());
+                }
+            }
             return jobs;
         } finally {
             slots.release(taken - jobs.size());
@@ -121,48 +154,87 @@ public class ClipWorkerSteps {
             return List.of();
         }
         nextOwnCheck = now + ownCheckEveryMs;
-        List<Delivery<ClipJob>> out = new ArrayList<>();
+        leftoversWaiting = false;
         int limit = held.size() + 100;
         List<Pending> own = queue.ownPendingJobs(consumerName, limit);
         if (own.size() < limit) {
-            // not begun, long taken, and no longer this consumer's: another instance's reclaimer took it
+            // taken long ago, never begun, and no longer this consumer's: another instance's reclaimer took it
             Set<String> ids = own.stream().map(Pending::entryId).collect(Collectors.toSet());
             held.forEach((id, h) -> {
-                if (!h.begun && now - h.takenAt > lostAfterMs && !ids.contains(id) && held.remove(id, h)) {
+                if (now - h.takenAt > lostAfterMs && !ids.contains(id) && h.state.compareAndSet(Held.TAKEN, Held.GONE)
+                        && held.remove(id, h)) {
                     slots.release();
                 }
             });
         }
-        for (Pending pending : own) {
-            Held h = held.get(pending.entryId());
-            if (h == null) {
-                if (!slots.tryAcquire()) {
-                    nextOwnCheck = 0; // the rest as soon as a slot frees
-                    break;
-                }
-                Optional<Delivery<ClipJob>> d = queue.retakeJob(consumerName, pending);
-                if (d.isPresent()) {
-                    held.put(pending.entryId(), new Held(d.get(), now));
-                    out.add(d.get());
-                } else {
-                    slots.release();
-                }
-            } else if (!h.begun && now - h.takenAt > lostAfterMs) {
-                Optional<Delivery<ClipJob>> d = queue.retakeJob(consumerName, pending);
-                if (d.isEmpty()) {
-                    // another instance's reclaimer has it now: the slot is free again
-                    if (held.remove(pending.entryId(), h)) {
-                        slots.release();
-                    }
-                } else if (held.replace(pending.entryId(), h, new Held(d.get(), now))) {
-                    out.add(d.get());
+        List<Delivery<ClipJob>> out = new ArrayList<>();
+        try {
+            for (Pending pending : own) {
+                Held h = held.get(pending.entryId());
+                if (h == null) {
+                    retakeUnheld(pending, now, out);
+                } else if (now - h.takenAt > lostAfterMs && h.state.compareAndSet(Held.TAKEN, Held.RETAKING)) {
+                    retakeLost(pending, h, now, out);
                 }
             }
+        } catch (RuntimeException e) {
+            // Redis failed half-way: what was taken up so far still runs; the rest at the next look
+            LOG.warn("Looking at the jobs left to {} failed: {}", consumerName, e.toString());
         }
         if (!out.isEmpty()) {
             LOG.warn("{} job(s) delivered to {} earlier and not being worked on: taken again", out.size(), consumerName);
         }
         return out;
+    }
+
+    /** A job delivered to this consumer that no slot holds: taken up in a free slot, if one is free. */
+    private void retakeUnheld(Pending pending, long now, List<Delivery<ClipJob>> out) {
+        if (pending.deliveries() >= MAX_OWN_DELIVERIES) {
+            return; // left to the visibility timeout
+        }
+        if (!slots.tryAcquire()) {
+            leftoversWaiting = true;
+            return;
+        }
+        Optional<Delivery<ClipJob>> d = Optional.empty();
+        try {
+            d = queue.retakeJob(consumerName, pending);
+        } finally {
+            if (d.isPresent() && held.putIfAbsent(pending.entryId(), new Held(d.get(), now)) == null) {
+                out.add(d.get());
+            } else {
+                slots.release();
+            }
+        }
+    }
+
+    /** A job taken but never begun (cut off on its way to a slot): delivered again in the slot it holds. */
+    private void retakeLost(Pending pending, Held h, long now, List<Delivery<ClipJob>> out) {
+        if (pending.deliveries() >= MAX_OWN_DELIVERIES) {
+            giveUp(pending.entryId(), h); // left to the visibility timeout
+            return;
+        }
+        Optional<Delivery<ClipJob>> d;
+        try {
+            d = queue.retakeJob(consumerName, pending);
+        } catch (RuntimeException e) {
+            h.state.set(Held.TAKEN);
+            throw e;
+        }
+        if (d.isEmpty()) {
+            giveUp(pending.entryId(), h); // another instance's reclaimer has it now
+        } else {
+            held.replace(pending.entryId(), h, new Held(d.get(), now));
+            h.state.set(Held.GONE);
+            out.add(d.get());
+        }
+    }
+
+    private void giveUp(String entryId, Held h) {
+        h.state.set(Held.GONE);
+        if (held.remove(entryId, h)) {
+            slots.release();
+        }
     }
 
     /** The job whose exchange this is has ended (well or not): its slot frees. */
@@ -188,13 +260,13 @@ public class ClipWorkerSteps {
         @SuppressWarnings("unchecked")
         Delivery<ClipJob> d = exchange.getMessage().getBody(Delivery.class);
         Held h = heldBy(d);
-        if (h == null) {
+        // BEGUN already: Camel redelivering this same exchange
+        if (h == null || !(h.state.compareAndSet(Held.TAKEN, Held.BEGUN) || h.state.get() == Held.BEGUN)) {
             // a stale copy of a job delivered again (ownLeftovers): the newer delivery has its slot
             LOG.info("Entry {} is no longer this exchange's to work on: skipped", d.entryId());
             exchange.setProperty(SKIP, true);
             return null;
         }
-        h.begun = true;
         exchange.setProperty(DELIVERY, d);
         exchange.setProperty(ENTRY_ID, d.entryId());
         if (d.malformed()) {

@@ -1,6 +1,7 @@
 package com.vibecraft.pipeline.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import com.vibecraft.pipeline.clips.ClipDraft;
 import com.vibecraft.pipeline.clips.ClipJob;
 import com.vibecraft.pipeline.clips.ClipJobQueue;
 import com.vibecraft.pipeline.clips.ClipJobQueue.Delivery;
+import com.vibecraft.pipeline.clips.ClipJobQueue.Pending;
 import com.vibecraft.pipeline.clips.ClipLinks;
 import com.vibecraft.pipeline.clips.ClipRepository;
 import com.vibecraft.pipeline.clips.ClipStatus;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -36,6 +39,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
@@ -57,6 +62,7 @@ class ClipWorkerStepsTest {
     ClipRepository clips;
     ClipLinks links = new ClipLinks("http://localhost:8080");
     ClipJobQueue queue;
+    String prefix;
 
     @BeforeAll
     void start() throws Exception {
@@ -74,7 +80,8 @@ class ClipWorkerStepsTest {
 
     @BeforeEach
     void freshStream() {
-        queue = new ClipJobQueue(redis.jedis(), "workersteps-" + UUID.randomUUID());
+        prefix = "workersteps-" + UUID.randomUUID();
+        queue = new ClipJobQueue(redis.jedis(), prefix);
         queue.ensureGroups();
     }
 
@@ -94,7 +101,46 @@ class ClipWorkerStepsTest {
     }
 
     private ClipWorkerSteps worker(int slots, long lostAfterMs) {
-        return new ClipWorkerSteps(queue, clips, WORKER, slots, lostAfterMs, 0);
+        return worker(queue, slots, lostAfterMs);
+    }
+
+    private ClipWorkerSteps worker(ClipJobQueue q, int slots, long lostAfterMs) {
+        return new ClipWorkerSteps(q, clips, WORKER, slots, lostAfterMs, 0);
+    }
+
+    /** This test's queue, but running {@code meanwhile} as the worker claims an entry again. */
+    private ClipJobQueue queueWhoseRetake(Runnable meanwhile) {
+        return new ClipJobQueue(redis.jedis(), prefix) {
+            @Override
+            public Optional<Delivery<ClipJob>> retakeJob(String consumer, Pending pending) {
+                meanwhile.run();
+                return super.retakeJob(consumer, pending);
+            }
+        };
+    }
+
+    /**
+     * {@code n} new jobs read by this worker's consumer name in an earlier run that died a minute ago:
+     * delivered, never acknowledged, idle since.
+     */
+    private List<Delivery<ClipJob>> leftBehind(int n) {
+        List<Delivery<ClipJob>> read = queue.readJobs(WORKER, n, 0);
+        redis.jedis().xclaim(queue.jobsKey(), ClipJobQueue.WORKER_GROUP, WORKER, 0,
+                XClaimParams.xClaimParams().idle(60_000).retryCount(1),
+                read.stream().map(d -> new StreamEntryID(d.entryId())).toArray(StreamEntryID[]::new));
+        return read;
+    }
+
+    /** Takes until something comes (each empty take waits at most a quarter second). */
+    private static List<Delivery<ClipJob>> nextTaken(ClipWorkerSteps worker) {
+        return Await.value(Duration.ofSeconds(10), 1, () -> {
+            try {
+                List<Delivery<ClipJob>> t = worker.take();
+                return t.isEmpty() ? null : t;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, t -> t != null, "a take with jobs");
     }
 
     private Exchange exchangeFor(Delivery<ClipJob> d) {
@@ -124,10 +170,10 @@ class ClipWorkerStepsTest {
     void jobsLeftByAnEarlierRunUnderTheSameNameAreTakenFirstAsSlotsAllow() throws Exception {
         List<ClipJob> jobs = enqueued(3);
         // an earlier run of this worker read all three and died before starting them
-        assertEquals(3, queue.readJobs(WORKER, 3, 0).size());
+        assertEquals(3, leftBehind(3).size());
 
         ClipWorkerSteps worker = worker(2, 60_000);
-        List<Delivery<ClipJob>> first = worker.take();
+        List<Delivery<ClipJob>> first = nextTaken(worker);
         assertEquals(jobIds(first), List.of(jobs.get(0).jobId(), jobs.get(1).jobId()), "oldest first, one per slot");
         assertEquals(0, worker.freeSlots());
 
@@ -140,7 +186,7 @@ class ClipWorkerStepsTest {
         assertEquals(1, worker.freeSlots());
         assertEquals(2, pendingFor(WORKER), "the finished job is acknowledged");
 
-        List<Delivery<ClipJob>> second = worker.take();
+        List<Delivery<ClipJob>> second = nextTaken(worker);
         assertEquals(List.of(jobs.get(2).jobId()), jobIds(second), "the third, once a slot freed");
         assertEquals(0, worker.freeSlots());
     }
@@ -234,7 +280,7 @@ class ClipWorkerStepsTest {
         worker.release(cut);
         assertEquals(1, pendingFor(WORKER));
 
-        Exchange again = exchangeFor(worker.take().get(0));
+        Exchange again = exchangeFor(nextTaken(worker).get(0));
         assertEquals(job.jobId(), worker.begin(again).jobId(), "the same worker carries on with its own job");
         assertEquals(false, again.getProperty(ClipWorkerSteps.SKIP, Boolean.class));
         assertEquals(ClipStatus.PROCESSING, clips.find(job.clipId()).orElseThrow().status());
@@ -245,18 +291,20 @@ class ClipWorkerStepsTest {
     @Test
     void aLeftoverDeletedFromTheStreamEndsUpAcknowledged() throws Exception {
         enqueued(1);
-        String entry = queue.readJobs(WORKER, 1, 0).get(0).entryId();
+        String entry = leftBehind(1).get(0).entryId();
         redis.jedis().xdel(queue.jobsKey(), new StreamEntryID(entry));
 
         ClipWorkerSteps worker = worker(1, 60_000);
         // Redis 7 drops a deleted entry from the pending list when it is claimed; an older one hands it
         // over without fields, and the worker acknowledges it as malformed
-        for (Delivery<ClipJob> d : worker.take()) {
-            Exchange e = exchangeFor(d);
-            assertNull(worker.begin(e));
-            worker.release(e);
-        }
-        assertEquals(0, pendingFor(WORKER));
+        Await.until(Duration.ofSeconds(10), () -> {
+            for (Delivery<ClipJob> d : worker.take()) {
+                Exchange e = exchangeFor(d);
+                assertNull(worker.begin(e));
+                worker.release(e);
+            }
+            return pendingFor(WORKER) == 0;
+        }, "the deleted entry gone from the pending list");
         assertEquals(1, worker.freeSlots());
     }
 
@@ -275,6 +323,96 @@ class ClipWorkerStepsTest {
         assertEquals(1, worker.freeSlots());
         assertEquals(1, pendingFor(WORKER));
 
-        assertEquals(List.of(job.jobId()), jobIds(worker.take()));
+        assertEquals(List.of(job.jobId()), jobIds(nextTaken(worker)));
+    }
+
+    @Test
+    void aLostJobsStaleCopyBeginningWhileItIsTakenAgainIsSkipped() throws Exception {
+        ClipJob job = enqueued(1).get(0);
+        Exchange[] stale = new Exchange[1];
+        ClipWorkerSteps[] w = new ClipWorkerSteps[1];
+        // the cut-off copy turns up at its slot just as the worker claims the job again
+        w[0] = worker(queueWhoseRetake(() -> assertNull(w[0].begin(stale[0]))), 1, 300);
+        Delivery<ClipJob> lost = w[0].take().get(0);
+        stale[0] = exchangeFor(lost);
+
+        Delivery<ClipJob> again = nextTaken(w[0]).get(0);
+        assertNotSame(lost, again);
+        assertTrue(stale[0].getProperty(ClipWorkerSteps.SKIP, Boolean.class), "the stale copy was skipped");
+        Exchange current = exchangeFor(again);
+        assertEquals(job.jobId(), w[0].begin(current).jobId(), "only the new delivery runs");
+        assertEquals(0, w[0].freeSlots());
+        w[0].release(stale[0]);
+        assertEquals(0, w[0].freeSlots(), "the skipped copy frees nothing");
+        w[0].release(current);
+        assertEquals(1, w[0].freeSlots());
+    }
+
+    @Test
+    void aRedisFaultWhileTakingJobsUpAgainKeepsEverySlot() throws Exception {
+        enqueued(2);
+        assertEquals(2, leftBehind(2).size());
+        boolean[] down = {true};
+        ClipWorkerSteps worker = worker(queueWhoseRetake(() -> {
+            if (down[0]) {
+                throw new JedisConnectionException("connection reset");
+            }
+        }), 2, 60_000);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(List.of(), worker.take());
+            assertEquals(2, worker.freeSlots(), "no slot lost to a failed claim");
+        }
+        down[0] = false;
+        assertEquals(2, nextTaken(worker).size(), "both taken up once Redis answers");
+        assertEquals(0, worker.freeSlots());
+    }
+
+    @Test
+    void anEntryHandedOutAgainWhileItRunsIsNotTakenTwice() throws Exception {
+        enqueued(1);
+        ClipWorkerSteps worker = worker(2, 60_000);
+        Exchange running = exchangeFor(worker.take().get(0));
+        assertNotNull(worker.begin(running));
+        // Redis back from a snapshot a second behind: the group forgot it delivered the entry
+        redis.jedis().xgroupSetID(queue.jobsKey(), ClipJobQueue.WORKER_GROUP, new StreamEntryID(0, 0));
+        assertEquals(List.of(), worker.take());
+        assertEquals(1, worker.freeSlots());
+        worker.release(running);
+        assertEquals(2, worker.freeSlots());
+    }
+
+    @Test
+    void aJobHandedToThisWorkerThreeTimesIsLeftToTheVisibilityTimeout() throws Exception {
+        enqueued(1);
+        String entry = leftBehind(1).get(0).entryId();
+        // begun and never settled, twice (say the generator threw an Error each time)
+        for (int i = 0; i < 2; i++) {
+            assertEquals(entry, nextTaken(worker(1, 60_000)).get(0).entryId());
+        }
+        assertEquals(3, ownPending().get(0).getDeliveredTimes());
+        ClipWorkerSteps worker = worker(1, 60_000);
+        assertEquals(List.of(), worker.take(), "not taken a fourth time");
+        assertEquals(1, worker.freeSlots());
+        assertEquals(1, pendingFor(WORKER), "still pending, for the reclaimer");
+    }
+
+    @Test
+    void aFreedSlotGoesToALeftoverBeforeANewJob() throws Exception {
+        ClipWorkerSteps worker = worker(1, 60_000);
+        enqueued(1);
+        Exchange running = exchangeFor(worker.take().get(0));
+        running.setProperty(FlowProperties.CLIP_JOB, worker.begin(running));
+        // meanwhile a job is left to this consumer (an earlier run's), and a new one arrives
+        List<ClipJob> two = enqueued(2);
+        String leftover = leftBehind(1).get(0).entryId();
+        assertEquals(List.of(), worker.take(), "no free slot");
+
+        running.getMessage().setBody(new GeneratedClip("http://localhost/clip.mp4"));
+        worker.finished(running);
+        worker.release(running);
+        List<Delivery<ClipJob>> next = nextTaken(worker);
+        assertEquals(1, next.size());
+        assertEquals(leftover, next.get(0).entryId());
+        assertEquals(two.get(0).jobId(), next.get(0).message().jobId());
     }
 }
