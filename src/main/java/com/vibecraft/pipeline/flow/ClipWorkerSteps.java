@@ -42,7 +42,8 @@ public class ClipWorkerSteps {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final long lostAfterMs;
     private final long ownCheckEveryMs;
-    private volatile long nextOwnCheck;
+    /** When the next look at the leftovers is due (monotonic ms); MIN_VALUE: at the next take. */
+    private volatile long nextOwnCheck = Long.MIN_VALUE;
 
     /** Set by a look at the leftovers that found one with no free slot: the next slot to free is theirs. */
     private volatile boolean leftoversWaiting;
@@ -116,7 +117,7 @@ public class ClipWorkerSteps {
             // the next slot to free goes to a leftover (at the next take), not to a new job
             if (slots.tryAcquire(WAIT_MS, TimeUnit.MILLISECONDS)) {
                 slots.release();
-                nextOwnCheck = 0;
+                nextOwnCheck = Long.MIN_VALUE;
             }
             return List.of();
         }
@@ -126,7 +127,7 @@ public class ClipWorkerSteps {
         int taken = 1 + slots.drainPermits();
         List<Delivery<ClipJob>> jobs = new ArrayList<>();
         try {
-            long now = System.currentTimeMillis();
+            long now = monotonicMs();
             for (Delivery<ClipJob> d : queue.readJobs(consumerName, taken, WAIT_MS)) {
                 // Redis back from a snapshot behind may hand out again an entry a slot is running
                 if (held.putIfAbsent(d.entryId(), new Held(d, now)) == null) {
@@ -149,7 +150,7 @@ public class ClipWorkerSteps {
      * {@value #OWN_CHECK_EVERY_MS} ms; each leftover takes a free slot, or keeps the one it holds.
      */
     private List<Delivery<ClipJob>> ownLeftovers() {
-        long now = System.currentTimeMillis();
+        long now = monotonicMs();
         if (now < nextOwnCheck) {
             return List.of();
         }
@@ -214,12 +215,13 @@ public class ClipWorkerSteps {
             giveUp(pending.entryId(), h); // left to the visibility timeout
             return;
         }
-        Optional<Delivery<ClipJob>> d;
+        Optional<Delivery<ClipJob>> d = null;
         try {
             d = queue.retakeJob(consumerName, pending);
-        } catch (RuntimeException e) {
-            h.state.set(Held.TAKEN);
-            throw e;
+        } finally {
+            if (d == null) {
+                h.state.set(Held.TAKEN); // the claim failed: the entry is as it was
+            }
         }
         if (d.isEmpty()) {
             giveUp(pending.entryId(), h); // another instance's reclaimer has it now
@@ -228,6 +230,11 @@ public class ClipWorkerSteps {
             h.state.set(Held.GONE);
             out.add(d.get());
         }
+    }
+
+    /** Milliseconds from the monotonic clock: a wall clock set back must not stop the looks. */
+    private static long monotonicMs() {
+        return System.nanoTime() / 1_000_000;
     }
 
     private void giveUp(String entryId, Held h) {
