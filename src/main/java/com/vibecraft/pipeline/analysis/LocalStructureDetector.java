@@ -67,7 +67,7 @@ public final class LocalStructureDetector {
      * one (an ambient orchestral piece 0.24, a rubato cello 0.16) their per-beat evidence is noise
      * that a codec alone changes (whole tracks WAV vs MP3 .88 → .95 with this rule).
      */
-    static final double MIN_PULSE_CLARITY = 0.25;
+    public static final double MIN_PULSE_CLARITY = 0.25;
 
     /** The boundary model, unless the song has no steady pulse for it to read. */
     BoundaryModel modelFor(BeatTracker.Beats beats) {
