@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
@@ -219,16 +220,10 @@ public class ClipJobQueue {
      * that hangs in a live worker still reaches the visibility timeout.
      */
     public List<Pending> ownPendingJobs(String consumer, int count) {
-        try {
-            return redis.xpending(jobsKey, WORKER_GROUP, XPendingParams.xPendingParams().count(count).consumer(consumer))
-                    .stream().map(p -> new Pending(p.getID().toString(), p.getIdleTime(), p.getDeliveredTimes())).toList();
-        } catch (JedisDataException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
-                ensureGroups();
-                return List.of();
-            }
-            throw e;
-        }
+        return unlessGroupLost(() -> redis.xpending(jobsKey, WORKER_GROUP,
+                        XPendingParams.xPendingParams().count(count).consumer(consumer)).stream()
+                .map(p -> new Pending(p.getID().toString(), p.getIdleTime(), p.getDeliveredTimes())).toList(),
+                List.of(), WORKER_GROUP, jobsKey);
     }
 
     /**
@@ -238,17 +233,9 @@ public class ClipJobQueue {
      */
     public Optional<Delivery<ClipJob>> retakeJob(String consumer, Pending pending) {
         StreamEntryID id = new StreamEntryID(pending.entryId());
-        List<StreamEntry> r;
-        try {
-            // at least 1 ms: Redis skips the idle check at 0
-            r = redis.xclaim(jobsKey, WORKER_GROUP, consumer, Math.max(1, pending.idleMs()), XClaimParams.xClaimParams(), id);
-        } catch (JedisDataException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
-                ensureGroups();
-                return Optional.empty();
-            }
-            throw e;
-        }
+        // at least 1 ms: Redis skips the idle check at 0
+        List<StreamEntry> r = unlessGroupLost(() -> redis.xclaim(jobsKey, WORKER_GROUP, consumer,
+                Math.max(1, pending.idleMs()), XClaimParams.xClaimParams(), id), List.of(), WORKER_GROUP, jobsKey);
         if (r == null || r.isEmpty()) {
             return Optional.empty();
         }
@@ -273,16 +260,10 @@ public class ClipJobQueue {
 
     /** XAUTOCLAIM: atomic in Redis, so an entry idle that long goes to one claimer only. */
     private List<StreamEntry> claim(String key, String group, String consumer, long minIdleMs, int count) {
-        Map.Entry<StreamEntryID, List<StreamEntry>> r;
-        try {
-            r = redis.xautoclaim(key, group, consumer, minIdleMs, new StreamEntryID(0, 0),
-                    new XAutoClaimParams().count(count));
-        } catch (JedisDataException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
-                ensureGroups();
-                return List.of();
-            }
-            throw e;
+        Map.Entry<StreamEntryID, List<StreamEntry>> r = unlessGroupLost(() -> redis.xautoclaim(key, group, consumer,
+                minIdleMs, new StreamEntryID(0, 0), new XAutoClaimParams().count(count)), null, group, key);
+        if (r == null) {
+            return List.of();
         }
         List<StreamEntry> out = new ArrayList<>();
         for (StreamEntry e : r.getValue()) {
@@ -399,23 +380,30 @@ public class ClipJobQueue {
         }
     }
 
+    /**
+     * {@code call}'s answer; if Redis lost the consumer group (restarted without persistence: NOGROUP),
+     * the groups are recreated and {@code ifLost} is the answer, the call being tried again next time.
+     */
+    private <T> T unlessGroupLost(Supplier<T> call, T ifLost, String group, String key) {
+        try {
+            return call.get();
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+                LOG.warn("Consumer group {} missing on {}: recreating it", group, key);
+                ensureGroups();
+                return ifLost;
+            }
+            throw e;
+        }
+    }
+
     private List<StreamEntry> read(String key, String group, String consumer, int count, long blockMs, StreamEntryID from) {
         XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(count);
         if (blockMs > 0) {
             params.block((int) blockMs);
         }
-        List<Map.Entry<String, List<StreamEntry>>> r;
-        try {
-            r = redis.xreadGroup(group, consumer, params, Map.of(key, from));
-        } catch (JedisDataException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
-                // Redis lost its data (restarted without persistence): recreate the groups, read next time
-                LOG.warn("Consumer group {} missing on {}: recreating it", group, key);
-                ensureGroups();
-                return List.of();
-            }
-            throw e;
-        }
+        List<Map.Entry<String, List<StreamEntry>>> r = unlessGroupLost(
+                () -> redis.xreadGroup(group, consumer, params, Map.of(key, from)), List.of(), group, key);
         List<StreamEntry> out = new ArrayList<>();
         if (r != null) {
             for (Map.Entry<String, List<StreamEntry>> stream : r) {

@@ -23,14 +23,17 @@ class LocalStructureDetectorTest {
 
     private final LocalStructureDetector detector = new LocalStructureDetector();
 
-    /** A: C–G–Am–F, mellow, middle register; B: a different progression higher up and brighter. */
+    /** A: C–G–Am–F, mellow, middle register. */
+    static final int[][] A_CHORDS = {{48, 60, 64, 67}, {43, 59, 62, 67}, {45, 57, 60, 64}, {41, 57, 60, 65}};
+    /** B: a different progression higher up (brighter: more harmonics where they are played). */
+    static final int[][] B_CHORDS = {{52, 71, 75, 78}, {54, 73, 78, 81}, {49, 73, 76, 80}, {56, 75, 80, 83}};
+
+    /** A-B-A-B of 15-s parts: A mellow, B brighter, chords struck on every beat, clicks at 120 BPM. */
     static float[] abab() {
         float[] x = new float[(int) (60 * SR)];
-        int[][] a = {{48, 60, 64, 67}, {43, 59, 62, 67}, {45, 57, 60, 64}, {41, 57, 60, 65}};
-        int[][] b = {{52, 71, 75, 78}, {54, 73, 78, 81}, {49, 73, 76, 80}, {56, 75, 80, 83}};
         for (int k = 0; k < 4; k++) {
             boolean isA = k % 2 == 0;
-            SyntheticAudio.addChords(x, isA ? a : b, 2.0, 0.5, 15 * k, 15 * (k + 1), isA ? 2 : 8, 0.3);
+            SyntheticAudio.addChords(x, isA ? A_CHORDS : B_CHORDS, 2.0, 0.5, 15 * k, 15 * (k + 1), isA ? 2 : 8, 0.3);
         }
         SyntheticAudio.addClicks(x, 120, 0.0, 0, 60, 0.3, 1);
         return x;
@@ -39,11 +42,9 @@ class LocalStructureDetectorTest {
     /** The ABAB of {@link #abab()} as held chords that swell in and out: no strokes, no clicks, no pulse. */
     static float[] ababPads() {
         float[] x = new float[(int) (60 * SR)];
-        int[][] a = {{48, 60, 64, 67}, {43, 59, 62, 67}, {45, 57, 60, 64}, {41, 57, 60, 65}};
-        int[][] b = {{52, 71, 75, 78}, {54, 73, 78, 81}, {49, 73, 76, 80}, {56, 75, 80, 83}};
         for (int k = 0; k < 4; k++) {
             boolean isA = k % 2 == 0;
-            SyntheticAudio.addPads(x, isA ? a : b, 3.0, 15 * k, 15 * (k + 1), isA ? 2 : 8, 0.3);
+            SyntheticAudio.addPads(x, isA ? A_CHORDS : B_CHORDS, 3.0, 15 * k, 15 * (k + 1), isA ? 2 : 8, 0.3);
         }
         return x;
     }

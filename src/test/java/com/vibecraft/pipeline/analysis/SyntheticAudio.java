@@ -47,17 +47,7 @@ final class SyntheticAudio {
             int ci = (int) (t / chordSec) % chords.length;
             double tb = t % beatSec;
             double env = Math.exp(-tb * 3.0);
-            double v = 0;
-            for (int note : chords[ci]) {
-                double f = 440.0 * Math.pow(2, (note - 69) / 12.0);
-                for (int h = 1; h <= harmonics; h++) {
-                    if (f * h > SR / 2) {
-                        break;
-                    }
-                    v += Math.sin(2 * Math.PI * f * h * t) / h;
-                }
-            }
-            x[s] += (float) (amp * env * v / chords[ci].length);
+            x[s] += (float) (amp * env * chordAt(chords[ci], harmonics, t));
         }
     }
 
@@ -73,14 +63,19 @@ final class SyntheticAudio {
             double t = (s - s0) / SR;
             int ci = (int) (t / chordSec) % chords.length;
             double env = Math.sin(Math.PI * (t % chordSec) / chordSec);
-            double v = 0;
-            for (int note : chords[ci]) {
-                double f = 440.0 * Math.pow(2, (note - 69) / 12.0);
-                for (int h = 1; h <= harmonics && f * h < SR / 2; h++) {
-                    v += Math.sin(2 * Math.PI * f * h * t) / h;
-                }
-            }
-            x[s] += (float) (amp * (0.3 + 0.7 * env) * v / chords[ci].length);
+            x[s] += (float) (amp * (0.3 + 0.7 * env) * chordAt(chords[ci], harmonics, t));
         }
+    }
+
+    /** A chord (MIDI notes) at time t: each note's harmonics below Nyquist at 1/h, averaged over the notes. */
+    private static double chordAt(int[] chord, int harmonics, double t) {
+        double v = 0;
+        for (int note : chord) {
+            double f = 440.0 * Math.pow(2, (note - 69) / 12.0);
+            for (int h = 1; h <= harmonics && f * h <= SR / 2; h++) {
+                v += Math.sin(2 * Math.PI * f * h * t) / h;
+            }
+        }
+        return v / chord.length;
     }
 }

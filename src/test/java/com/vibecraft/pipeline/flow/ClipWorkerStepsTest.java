@@ -131,6 +131,13 @@ class ClipWorkerStepsTest {
         return read;
     }
 
+    /** The generator made the exchange's clip: its result is published, the job acknowledged, the slot freed. */
+    private static void settle(ClipWorkerSteps worker, Exchange begun) {
+        begun.getMessage().setBody(new GeneratedClip("http://localhost/clip.mp4"));
+        worker.finished(begun);
+        worker.release(begun);
+    }
+
     /** Takes until something comes (each empty take waits at most a quarter second). */
     private static List<Delivery<ClipJob>> nextTaken(ClipWorkerSteps worker) {
         return Await.value(Duration.ofSeconds(10), 1, () -> {
@@ -180,9 +187,7 @@ class ClipWorkerStepsTest {
         Exchange one = exchangeFor(first.get(0));
         one.setProperty(FlowProperties.CLIP_JOB, worker.begin(one));
         assertEquals(ClipStatus.PROCESSING, clips.find(jobs.get(0).clipId()).orElseThrow().status());
-        one.getMessage().setBody(new GeneratedClip("http://localhost/clip.mp4"));
-        worker.finished(one);
-        worker.release(one);
+        settle(worker, one);
         assertEquals(1, worker.freeSlots());
         assertEquals(2, pendingFor(WORKER), "the finished job is acknowledged");
 
@@ -201,14 +206,7 @@ class ClipWorkerStepsTest {
         assertEquals(1, worker.freeSlots());
 
         // never begun (its exchange was rejected by a stopped route): after 300 ms it comes back
-        Delivery<ClipJob> again = Await.value(Duration.ofSeconds(10), 50, () -> {
-            try {
-                List<Delivery<ClipJob>> t = worker.take();
-                return t.isEmpty() ? null : t.get(0);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, d -> d != null, "the lost job delivered again");
+        Delivery<ClipJob> again = nextTaken(worker).get(0);
         assertEquals(lost.entryId(), again.entryId());
         assertNotSame(lost, again);
         assertEquals(1, worker.freeSlots(), "it keeps the slot it held");
@@ -407,9 +405,7 @@ class ClipWorkerStepsTest {
         String leftover = leftBehind(1).get(0).entryId();
         assertEquals(List.of(), worker.take(), "no free slot");
 
-        running.getMessage().setBody(new GeneratedClip("http://localhost/clip.mp4"));
-        worker.finished(running);
-        worker.release(running);
+        settle(worker, running);
         List<Delivery<ClipJob>> next = nextTaken(worker);
         assertEquals(1, next.size());
         assertEquals(leftover, next.get(0).entryId());

@@ -38,7 +38,8 @@ public final class BeatTracker {
         if (o == null || !(frameRate > 0)) {
             return new Beats(new int[0], 0.0, 0.0);
         }
-        double period = TempoEstimator.beatPeriod(o, frameRate);
+        double[] x = highPass(o, (int) Math.round(frameRate));
+        double period = TempoEstimator.beatPeriod(x, frameRate);
         if (!(period > 0)) {
             return new Beats(new int[0], 0.0, 0.0);
         }
@@ -62,7 +63,7 @@ public final class BeatTracker {
         if (tracked > 0 && Math.abs(tracked - period) / period <= 0.04) {
             bpm = 60.0 * frameRate / tracked;
         }
-        return new Beats(beats, bpm, pulseClarity(o, frameRate));
+        return new Beats(beats, bpm, pulseClarity(x, frameRate));
     }
 
     /** Window of {@link #pulseClarity} and the step between windows, seconds. */
@@ -71,13 +72,12 @@ public final class BeatTracker {
 
     /**
      * How clearly the music has a steady pulse, whatever its tempo and even where the tempo changes:
-     * in windows of {@value #PULSE_WINDOW_SEC} s, the onset envelope's autocorrelation (its ~1 s
-     * moving average removed, over its energy) at its best lag of 40–240 BPM; the median over the
-     * windows. Near 1 for a steady beat, low for music without one (ambient pads, rubato).
+     * in windows of {@value #PULSE_WINDOW_SEC} s, the autocorrelation ({@link TempoEstimator#autocorrelation})
+     * of the onset envelope with its ~1 s moving average removed ({@code x}) at its best lag of
+     * 40–240 BPM; the median over the windows. Near 1 for a steady beat, low for music without one (ambient pads, rubato).
      * A song shorter than one window is one window.
      */
-    static double pulseClarity(double[] o, double frameRate) {
-        double[] x = highPass(o, (int) Math.round(frameRate));
+    static double pulseClarity(double[] x, double frameRate) {
         int win = Math.min(x.length, (int) Math.round(PULSE_WINDOW_SEC * frameRate));
         int hop = Math.max(1, (int) Math.round(PULSE_HOP_SEC * frameRate));
         int minLag = Math.max(2, (int) Math.floor(frameRate * 60.0 / TempoEstimator.MAX_BPM));
@@ -87,18 +87,10 @@ public final class BeatTracker {
         }
         List<Double> windows = new ArrayList<>();
         for (int a = 0; a + win <= x.length; a += hop) {
-            double energy = 0;
-            for (int i = a; i < a + win; i++) {
-                energy += x[i] * x[i];
-            }
+            double[] r = TempoEstimator.autocorrelation(x, a, a + win, maxLag);
             double best = 0;
-            for (int lag = minLag; energy > 0 && lag <= maxLag; lag++) {
-                double s = 0;
-                for (int i = a, end = a + win - lag; i < end; i++) {
-                    s += x[i] * x[i + lag];
-                }
-                // unbiased: the sum has win - lag products
-                best = Math.max(best, s / energy * win / (win - lag));
+            for (int lag = minLag; lag <= maxLag; lag++) {
+                best = Math.max(best, r[lag]);
             }
             windows.add(best);
         }

@@ -32,9 +32,12 @@ public final class TempoEstimator {
         return -0.5 * z * z;
     }
 
-    /** Beat period in frames (fractional), or 0 when the envelope has no usable periodicity. */
-    static double beatPeriod(double[] o, double frameRate) {
-        int n = o.length;
+    /**
+     * Beat period in frames (fractional), or 0 when the envelope has no usable periodicity;
+     * {@code x} is the onset envelope with its ~1 s moving average removed ({@link BeatTracker#highPass}).
+     */
+    static double beatPeriod(double[] x, double frameRate) {
+        int n = x.length;
         int minLag = Math.max(2, (int) Math.floor(frameRate * 60.0 / MAX_BPM));
         int maxLag = (int) Math.ceil(frameRate * 60.0 / MIN_BPM);
         int acMax = Math.min(n - 2, 4 * maxLag + 2);
@@ -42,20 +45,9 @@ public final class TempoEstimator {
             return 0.0;
         }
         maxLag = Math.min(maxLag, acMax - 1);
-        double[] x = BeatTracker.highPass(o, (int) Math.round(frameRate));
-        double[] r = new double[acMax + 1];
-        for (int lag = 0; lag <= acMax; lag++) {
-            double s = 0;
-            for (int i = 0, m = n - lag; i < m; i++) {
-                s += x[i] * x[i + lag];
-            }
-            r[lag] = s / (n - lag);
-        }
+        double[] r = autocorrelation(x, 0, n, acMax);
         if (!(r[0] > 0)) {
             return 0.0;
-        }
-        for (int lag = acMax; lag >= 0; lag--) {
-            r[lag] /= r[0];
         }
         double best = Double.NEGATIVE_INFINITY;
         int bestLag = -1;
@@ -82,6 +74,29 @@ public final class TempoEstimator {
         double shift = denom < 0 ? 0.5 * (y0 - y2) / denom : 0.0;
         shift = Math.max(-0.5, Math.min(0.5, shift));
         return bestLag + shift;
+    }
+
+    /**
+     * Autocorrelation of {@code x[from, to)} at lags 0..maxLag, each the mean of its products (so
+     * unbiased by the shrinking overlap), divided by the value at lag 0; all 0 when that is 0.
+     */
+    static double[] autocorrelation(double[] x, int from, int to, int maxLag) {
+        int n = to - from;
+        double[] r = new double[maxLag + 1];
+        for (int lag = 0; lag <= maxLag; lag++) {
+            double s = 0;
+            for (int i = from, end = to - lag; i < end; i++) {
+                s += x[i] * x[i + lag];
+            }
+            r[lag] = s / (n - lag);
+        }
+        if (!(r[0] > 0)) {
+            return new double[maxLag + 1];
+        }
+        for (int lag = maxLag; lag >= 0; lag--) {
+            r[lag] /= r[0];
+        }
+        return r;
     }
 
     /** Largest autocorrelation within ±1 frame of a fractional lag (0 outside the computed range). */
