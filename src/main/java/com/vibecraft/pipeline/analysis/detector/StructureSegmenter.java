@@ -172,7 +172,11 @@ public final class StructureSegmenter {
         edgesSec[edgesSec.length - 1] = durationSec;
         double[][] differ = x.sound.segmentContrast(edgesSec);
         double[][] rhythm = rhythmContrast(x.rhythm, edges);
-        int[] cluster = clusterSegments(x.s, edges, differ, CLEAR_CONTRAST, rhythm);
+        boolean[] sounding = new boolean[n];
+        for (int u = 0; u < n; u++) {
+            sounding[u] = x.rhythm[u] != null;
+        }
+        int[] cluster = clusterSegments(x.s, edges, differ, CLEAR_CONTRAST, rhythm, sounding);
         List<Segment> out = new ArrayList<>();
         for (int i = 0; i + 1 < edges.length; i++) {
             double a = i == 0 ? 0.0 : times[i - 1];
@@ -1048,6 +1052,13 @@ public final class StructureSegmenter {
                 r[u] = new double[] {o / (b - a), lo / (b - a)};
             }
         }
+        // the unit where the sound begins after silence holds the flux out of silence, not a beat of
+        // the rhythm (6 sd above the rest in a drums-only song after 2 s of silence)
+        for (int u = n - 1; u > 0; u--) {
+            if (r[u] != null && r[u - 1] == null) {
+                r[u] = null;
+            }
+        }
         for (int k = 0; k < RHYTHM_DIMS; k++) {
             double m = 0;
             double sq = 0;
@@ -1169,14 +1180,30 @@ public final class StructureSegmenter {
      */
     static int[] clusterSegments(double[][] s, int[] edges, double[][] differ, double differAt,
                                  double[][] rhythm) {
+        return clusterSegments(s, edges, differ, differAt, rhythm, null);
+    }
+
+    /**
+     * @param sounding optional, per unit, whether it counts in the song's similarity statistics
+     *                 ({@link #rhythmProfile}'s sounding units): silence before or after the song,
+     *                 unlike everything in it, would otherwise make all its parts look alike
+     */
+    static int[] clusterSegments(double[][] s, int[] edges, double[][] differ, double differAt,
+                                 double[][] rhythm, boolean[] sounding) {
         int k = edges.length - 1;
         int n = s.length;
-        // global similarity statistics (off the near diagonal)
+        // global similarity statistics (off the near diagonal, over sounding units)
         double sum = 0;
         double sq = 0;
         long c = 0;
         for (int i = 0; i < n; i++) {
+            if (sounding != null && !sounding[i]) {
+                continue;
+            }
             for (int j = i + 4; j < n; j++) {
+                if (sounding != null && !sounding[j]) {
+                    continue;
+                }
                 sum += s[i][j];
                 sq += s[i][j] * s[i][j];
                 c++;
