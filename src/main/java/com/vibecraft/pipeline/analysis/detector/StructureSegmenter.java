@@ -1035,6 +1035,7 @@ public final class StructureSegmenter {
         int n = grid.length - 1;
         double silent = SpectralFeatures.REFERENCE_RMS_DB - ChangePoints.SILENCE_BELOW_DB;
         double[][] r = new double[n][];
+        boolean prevSounding = true;
         for (int u = 0; u < n; u++) {
             int a = Math.min(grid[u], f.nFrames - 1);
             int b = Math.min(f.nFrames, Math.max(a + 1, grid[u + 1]));
@@ -1048,16 +1049,13 @@ public final class StructureSegmenter {
                 o += f.onset[t];
                 lo += f.lowOnset[t];
             }
-            if (2 * on >= b - a) {
+            boolean sounding = 2 * on >= b - a;
+            // the unit where the sound begins after silence holds the flux out of silence, not a beat
+            // of the rhythm (6 sd above the rest in a drums-only song after 2 s of silence): left out too
+            if (sounding && prevSounding) {
                 r[u] = new double[] {o / (b - a), lo / (b - a)};
             }
-        }
-        // the unit where the sound begins after silence holds the flux out of silence, not a beat of
-        // the rhythm (6 sd above the rest in a drums-only song after 2 s of silence)
-        for (int u = n - 1; u > 0; u--) {
-            if (r[u] != null && r[u - 1] == null) {
-                r[u] = null;
-            }
+            prevSounding = sounding;
         }
         for (int k = 0; k < RHYTHM_DIMS; k++) {
             double m = 0;
@@ -1185,7 +1183,7 @@ public final class StructureSegmenter {
 
     /**
      * @param sounding optional, per unit, whether it counts in the song's similarity statistics
-     *                 ({@link #rhythmProfile}'s sounding units): silence before or after the song,
+     *                 (the units {@link #rhythmProfile} keeps): silence before or after the song,
      *                 unlike everything in it, would otherwise make all its parts look alike
      */
     static int[] clusterSegments(double[][] s, int[] edges, double[][] differ, double differAt,
@@ -1381,20 +1379,14 @@ public final class StructureSegmenter {
                 mx = Math.max(mx, x[i]);
             }
         }
-        if (!(mx > 0)) {
-            normalizeMax(x);
-            return;
-        }
-        for (int i = 0; i < x.length; i++) {
-            x[i] /= mx;
-        }
+        divideBy(x, mx > 0 ? mx : Arrays.stream(x).max().orElse(0));
     }
 
     private static void normalizeMax(double[] x) {
-        double mx = 0;
-        for (double v : x) {
-            mx = Math.max(mx, v);
-        }
+        divideBy(x, Arrays.stream(x).max().orElse(0));
+    }
+
+    private static void divideBy(double[] x, double mx) {
         if (mx > 0) {
             for (int i = 0; i < x.length; i++) {
                 x[i] /= mx;

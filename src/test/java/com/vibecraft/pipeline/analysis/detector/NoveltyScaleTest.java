@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.analysis.detector;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -22,7 +23,7 @@ class NoveltyScaleTest {
     /** A 60-s curve: 0.1 everywhere, a section start of 0.5 at 30 s, and the given value in the last beat. */
     private static double[] curve(double lastBeat) {
         double[] x = new double[120];
-        java.util.Arrays.fill(x, 0.1);
+        Arrays.fill(x, 0.1);
         x[60] = 0.5;
         x[119] = lastBeat;
         return x;
@@ -37,7 +38,7 @@ class NoveltyScaleTest {
         StructureSegmenter.normalizeByInteriorMax(b, units(120), StructureSegmenter.NORMALIZE_EDGE_SEC);
         assertEquals(1.0, a[60], 1e-12);
         assertEquals(0.2, a[10], 1e-12);
-        assertArrayEquals(java.util.Arrays.copyOf(a, 119), java.util.Arrays.copyOf(b, 119), 1e-12);
+        assertArrayEquals(Arrays.copyOf(a, 119), Arrays.copyOf(b, 119), 1e-12);
         assertEquals(4.0, b[119], 1e-12);
     }
 
