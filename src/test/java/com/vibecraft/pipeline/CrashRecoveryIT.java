@@ -47,8 +47,14 @@ class CrashRecoveryIT {
      */
     static final int SONG_SEC = 30;
     static final String PREFIX = "crash";
-    /** Half the service's 24 fps; not the preview clips' 8 fps, so the compositions re-encode as before. */
-    static final int COMPOSE_FPS = 12;
+    /**
+     * A quarter of the service's 24 fps; not the preview clips' 8 fps, so the compositions re-encode as
+     * before. With {@link #COMPOSE_SIZE}, ten compositions one after another are what made this test
+     * long (about 4 s each at 320x180, 12 fps, on the loaded machine); their size and rate prove nothing here.
+     */
+    static final int COMPOSE_FPS = 6;
+    /** Small frames (the composition's, not the preview clips' 320x180): the clips are scaled down. */
+    static final String COMPOSE_SIZE = "160x90";
 
     @TempDir
     Path workDir;
@@ -223,7 +229,7 @@ class CrashRecoveryIT {
         env.put("VIBECRAFT_ANALYSIS_HEARTBEAT_SEC", "2");
         // small frames at a low rate keep eight compositions short (one instance composes one
         // at a time); a killed composition is taken over after 6 s
-        env.put("VIBECRAFT_COMPOSE_SIZE", "320x180");
+        env.put("VIBECRAFT_COMPOSE_SIZE", COMPOSE_SIZE);
         env.put("VIBECRAFT_COMPOSE_FPS", String.valueOf(COMPOSE_FPS));
         env.put("VIBECRAFT_COMPOSE_LEASE_SEC", "6");
         // the compositions run one after another: each next one is claimed within 0.2 s, not the

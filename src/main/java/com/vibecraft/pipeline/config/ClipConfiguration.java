@@ -136,9 +136,24 @@ public class ClipConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public PreviewClipGenerator previewClipGenerator(SongRepository songRepository, DataDirectory dataDirectory,
                                                      AudioDecoder audioDecoder, DecodedAudioCache decodedAudioCache,
-                                                     ClipLinks clipLinks) {
+                                                     ClipLinks clipLinks,
+                                                     @PropertyInject("vibecraft.preview.size") String size) {
         return new PreviewClipGenerator(songRepository, dataDirectory, audioDecoder, decodedAudioCache,
-                new PreviewClipRenderer(), clipLinks::videoUrl);
+                previewRenderer(size), clipLinks::videoUrl);
+    }
+
+    /** {@code WIDTHxHEIGHT} of the preview clips. */
+    static PreviewClipRenderer previewRenderer(String size) {
+        String[] wh = size == null ? new String[0] : size.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            if (wh.length != 2) {
+                throw new IllegalArgumentException("expected WIDTHxHEIGHT such as 320x180");
+            }
+            return new PreviewClipRenderer(Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("vibecraft.preview.size (VIBECRAFT_PREVIEW_SIZE) is unusable (" + size
+                    + "): " + e.getMessage(), e);
+        }
     }
 
     @BindToRegistry(lazy = true)

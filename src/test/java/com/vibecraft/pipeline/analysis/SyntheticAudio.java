@@ -67,11 +67,20 @@ final class SyntheticAudio {
         }
     }
 
+    /** Each MIDI note's frequency, worked out once rather than at every sample (the same numbers). */
+    private static final double[] FREQUENCY = new double[128];
+
+    static {
+        for (int note = 0; note < FREQUENCY.length; note++) {
+            FREQUENCY[note] = 440.0 * Math.pow(2, (note - 69) / 12.0);
+        }
+    }
+
     /** A chord (MIDI notes) at time t: each note's harmonics below Nyquist at 1/h, averaged over the notes. */
     private static double chordAt(int[] chord, int harmonics, double t) {
         double v = 0;
         for (int note : chord) {
-            double f = 440.0 * Math.pow(2, (note - 69) / 12.0);
+            double f = FREQUENCY[note];
             for (int h = 1; h <= harmonics && f * h <= SR / 2; h++) {
                 v += Math.sin(2 * Math.PI * f * h * t) / h;
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.vibecraft.pipeline.analysis.Section;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -174,27 +175,29 @@ class ClipPlannerPropertyTest {
         double sum = 0;
         for (int i = 0; i < clips.size(); i++) {
             PlannedClip c = clips.get(i);
-            String w = where + " clip " + i + " " + c;
+            int ci = i;
+            // the messages are made only for a failure: built for every clip and cut, they were most of this test's time
+            Supplier<String> w = () -> where + " clip " + ci + " " + c;
             assertEquals(s.id(), c.sectionId(), w);
-            assertTrue(c.startSec() >= s.startSec() && c.endSec() <= s.endSec(), w + ": inside its section");
-            assertTrue(c.endSec() > c.startSec(), w + ": positive duration");
+            assertTrue(c.startSec() >= s.startSec() && c.endSec() <= s.endSec(), () -> w.get() + ": inside its section");
+            assertTrue(c.endSec() > c.startSec(), () -> w.get() + ": positive duration");
             if (i > 0) {
-                assertEquals(clips.get(i - 1).endSec(), c.startSec(), 0.0, w + ": no gap, no overlap");
+                assertEquals(clips.get(i - 1).endSec(), c.startSec(), 0.0, () -> w.get() + ": no gap, no overlap");
             }
             sum += c.durationSec();
 
             // bounds
-            assertTrue(c.durationSec() <= max + TOL, w + ": never longer than max");
+            assertTrue(c.durationSec() <= max + TOL, () -> w.get() + ": never longer than max");
             if (len < min) {
                 cov.shortSections++;
-                assertEquals(1, clips.size(), w + ": a section shorter than min is one clip");
+                assertEquals(1, clips.size(), () -> w.get() + ": a section shorter than min is one clip");
             } else if (max >= 2 * min) {
-                assertTrue(c.durationSec() >= min - TOL, w + ": never shorter than min");
+                assertTrue(c.durationSec() >= min - TOL, () -> w.get() + ": never shorter than min");
             }
 
             // frames
             assertEquals(fps, c.fps(), w);
-            assertEquals(Math.max(1, Math.round(c.durationSec() * fps)), c.numFrames(), w + ": numFrames");
+            assertEquals(Math.max(1, Math.round(c.durationSec() * fps)), c.numFrames(), () -> w.get() + ": numFrames");
 
             // beat indexes, by linear scan
             Integer first = null;
@@ -208,8 +211,8 @@ class ClipPlannerPropertyTest {
                     last = b;
                 }
             }
-            assertEquals(first, c.startBeat(), w + ": startBeat");
-            assertEquals(last, c.endBeat(), w + ": endBeat");
+            assertEquals(first, c.startBeat(), () -> w.get() + ": startBeat");
+            assertEquals(last, c.endBeat(), () -> w.get() + ": endBeat");
             if (beats.isEmpty()) {
                 assertNull(c.startBeat(), w);
             }
@@ -224,7 +227,7 @@ class ClipPlannerPropertyTest {
 
     /** Recomputes the documented window and rule for the cut after {@code t} with {@code k} clips left. */
     private static void checkCut(ClipPlanner planner, Section s, double t, double cut, int k,
-                                 List<Double> beats, String w, Coverage cov) {
+                                 List<Double> beats, Supplier<String> w, Coverage cov) {
         cov.interiorCuts++;
         double min = planner.minClipSec();
         double max = planner.maxClipSec();
@@ -233,16 +236,19 @@ class ClipPlannerPropertyTest {
         double lo = Math.max(t + min, end - (k - 1) * max);
         double hi = Math.min(t + max, end - (k - 1) * min);
         if (lo > hi + TOL) {
-            assertTrue(max < 2 * min, w + ": window empty only when max < 2·min");
+            assertTrue(max < 2 * min, () -> w.get() + ": window empty only when max < 2·min");
             lo = end - (k - 1) * max;
             hi = t + max;
         }
-        assertTrue(cut >= lo - TOL && cut <= hi + TOL, w + ": cut " + cut + " inside window [" + lo + ", " + hi + "]");
+        double windowLo = lo;
+        double windowHi = hi;
+        assertTrue(cut >= lo - TOL && cut <= hi + TOL, () -> w.get() + ": cut " + cut + " inside window [" + windowLo + ", "
+                + windowHi + "]");
 
         boolean windowHasGridPoint = Math.ceil(lo * fps - TOL) <= Math.floor(hi * fps + TOL);
         boolean onGrid = Math.abs(cut * fps - Math.round(cut * fps)) <= TOL * fps;
         if (windowHasGridPoint) {
-            assertTrue(onGrid, w + ": cut " + cut + " on the 1/" + fps + " s grid");
+            assertTrue(onGrid, () -> w.get() + ": cut " + cut + " on the 1/" + fps + " s grid");
         } else {
             cov.cutsWithoutGridPoint++;
         }
@@ -271,7 +277,7 @@ class ClipPlannerPropertyTest {
                     found = true;
                 }
             }
-            assertTrue(found, w + ": cut " + cut + " within half a frame of the beat nearest target " + target);
+            assertTrue(found, () -> w.get() + ": cut " + cut + " within half a frame of the beat nearest target " + target);
         } else if (bestAny < Double.POSITIVE_INFINITY) {
             cov.cutsWithBeatButNoSnap++;
             boolean found = false;
@@ -280,7 +286,7 @@ class ClipPlannerPropertyTest {
                     found = true;
                 }
             }
-            assertTrue(found, w + ": cut " + cut + " within one frame of the beat nearest target " + target);
+            assertTrue(found, () -> w.get() + ": cut " + cut + " within one frame of the beat nearest target " + target);
         } else {
             // no beat: the target, snapped to the nearest grid point inside the window (if any)
             cov.cutsWithoutBeat++;
@@ -293,9 +299,9 @@ class ClipPlannerPropertyTest {
                     }
                 }
                 assertEquals(Math.abs(bestGrid - target), Math.abs(cut - target), TOL,
-                        w + ": grid point nearest the target " + target);
+                        () -> w.get() + ": grid point nearest the target " + target);
             } else {
-                assertEquals(target, cut, TOL, w + ": unsnapped target when the window holds no grid point");
+                assertEquals(target, cut, TOL, () -> w.get() + ": unsnapped target when the window holds no grid point");
             }
         }
     }

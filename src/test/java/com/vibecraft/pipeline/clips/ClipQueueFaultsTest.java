@@ -53,7 +53,7 @@ class ClipQueueFaultsTest {
         Map<String, String> props = new HashMap<>();
         props.put("vibecraft.redis.url", redis.url());
         props.put("vibecraft.worker.enabled", "false");
-        props.put("vibecraft.clips.visibility-timeout-sec", "2");
+        props.put("vibecraft.clips.visibility-timeout-sec", "1");
         props.put("vibecraft.clips.reclaim-poll-ms", "300");
         props.put("vibecraft.clips.relay-poll-ms", "300");
         TestEnvironment.prepare("faults", props);
@@ -99,7 +99,7 @@ class ClipQueueFaultsTest {
     @Test
     @Order(1)
     void withTheWorkerOffJobsWaitOnTheStream() throws Exception {
-        String songId = uploadAndAwaitAnalysis(60);
+        String songId = uploadAndAwaitAnalysis(20);
         JsonNode s = awaitStatus(songId, x -> x.path("totalClips").asInt() > 0);
         int total = s.path("totalClips").asInt();
         awaitEntries(songId, Duration.ofSeconds(10), e -> e.size() >= total);
@@ -118,7 +118,8 @@ class ClipQueueFaultsTest {
         String second;
         redis.stop();
         try {
-            byte[] wav = TestAudio.wav(TestAudio.abab(RATE, System.nanoTime()), RATE);
+            // 20 s (A, then B): several clips, planned while Redis is away
+            byte[] wav = TestAudio.wav(java.util.Arrays.copyOf(TestAudio.abab(RATE, System.nanoTime()), RATE * 20), RATE);
             second = Http.upload(base(), "during-outage.wav", wav).json().path("id").asText();
             Http.awaitSong(base(), second, Duration.ofSeconds(60), "analyzed");
             clips = awaitStatus(second, x -> x.path("totalClips").asInt() > 0);
@@ -181,7 +182,7 @@ class ClipQueueFaultsTest {
             jedis.del("vibecraft:clip-job-sent:" + e.getFields().get("jobId"));
         }
         assertEquals(0, entries(songId).size());
-        // after the visibility timeout (2 s here) the sweep notices, and the relay sends them again
+        // after the visibility timeout (1 s here) the sweep notices, and the relay sends them again
         awaitEntries(songId, Duration.ofSeconds(15), e -> e.size() >= total);
         List<StreamEntry> again = entries(songId);
         assertEquals(total, again.size(), "every lost job is back");
@@ -194,7 +195,7 @@ class ClipQueueFaultsTest {
         Set<String> sentIds = new HashSet<>();
         again.forEach(e -> sentIds.add(e.getFields().get("jobId")));
         assertEquals(jobIds, sentIds, "the same job ids, each once");
-        Thread.sleep(3000); // past another visibility timeout (2 s), in which nothing may be sent again
+        Thread.sleep(1500); // past another visibility timeout (1 s), in which nothing may be sent again
         assertEquals(total, entries(songId).size(), "and only once: their markers are back");
     }
 

@@ -39,7 +39,7 @@ class ResumeAfterCrashTest {
     static final UUID MID_ANALYSIS = UUID.randomUUID();
     static final UUID NEVER_STARTED = UUID.randomUUID();
     static final UUID LIVE_ELSEWHERE = UUID.randomUUID();
-    static final Duration LEASE = Duration.ofSeconds(3);
+    static final Duration LEASE = Duration.ofSeconds(2);
 
     static HikariDataSource ds;
     static AnalysisClaims crashed;
@@ -65,7 +65,7 @@ class ResumeAfterCrashTest {
             songs.insert(new NewSong(id, "left " + id, "left.wav", "audio/wav", "wav", wav.length,
                     id.toString().replace("-", "") + "0".repeat(32), data.relativize(file), seconds));
         }
-        // an instance that died mid-analysis: its lease runs out 3 s from now and nobody renews it
+        // an instance that died mid-analysis: its lease runs out 2 s from now and nobody renews it
         crashed = new AnalysisClaims(ds, "crashed-instance", LEASE);
         assertTrue(crashed.claimForAnalysis(MID_ANALYSIS));
         crashed.updateProgress(MID_ANALYSIS, 40);

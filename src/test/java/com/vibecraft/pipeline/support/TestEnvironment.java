@@ -49,6 +49,11 @@ public final class TestEnvironment {
             // compositions are the video tests' subject: elsewhere they would only load the two cores
             System.setProperty("vibecraft.compose.auto", "false");
             System.setProperty("vibecraft.compose.size", "320x180");
+            // the built-in worker's preview clips at a quarter of the pixels: rendering and H.264-encoding
+            // them in Java was the largest single use of the test JVMs' CPU (about a sixth of surefire's
+            // samples); the default 320x180 is PreviewClipRendererTest's, and the jar tests' (JarSmokeIT,
+            // CrashRecoveryIT), which run without these properties
+            System.setProperty("vibecraft.preview.size", "160x90");
             // a requested composition is claimed within 0.2 s rather than the service's 1 s poll
             System.setProperty("vibecraft.compose.poll-ms", "200");
             // at the end of a test class, work still in flight (say a write retried against a database the

@@ -87,8 +87,7 @@ class CodecStabilityTest {
     void boundariesAgreeAcrossCodecs(@TempDir Path dir) throws Exception {
         // only the linux-x86_64 natives are on the test class path (pom.xml)
         assumeTrue(Loader.getPlatform().equals("linux-x86_64"), "no FFmpeg natives for " + Loader.getPlatform());
-        List<BatterySong> songs = new ArrayList<>(
-                GeneralisationBattery.songs().stream().filter(s -> SONGS.contains(s.name())).toList());
+        List<BatterySong> songs = new ArrayList<>(GeneralisationBattery.songs(SONGS));
         assertEquals(SONGS.size(), songs.size(), "songs found in the battery");
         songs.add(withoutPulse());
         LocalStructureDetector det = new LocalStructureDetector();
@@ -150,13 +149,16 @@ class CodecStabilityTest {
         int maxLag = (int) (0.06 * SongSynth.SR);
         int from = n / 2 - len / 2;
         double best = Double.NEGATIVE_INFINITY;
+        // the reference's energy is the same at every lag: summed once
+        double sig = 0;
+        for (int i = from; i < from + len; i++) {
+            double r = ref[i];
+            sig += r * r;
+        }
         for (int lag = -maxLag; lag <= maxLag; lag++) {
-            double sig = 0;
             double err = 0;
             for (int i = from; i < from + len; i++) {
-                double r = ref[i];
-                double e = x[i + lag] - r;
-                sig += r * r;
+                double e = x[i + lag] - (double) ref[i];
                 err += e * e;
             }
             best = Math.max(best, 10 * Math.log10(sig / Math.max(err, 1e-20)));

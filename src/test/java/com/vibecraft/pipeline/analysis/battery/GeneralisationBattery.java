@@ -95,6 +95,27 @@ public final class GeneralisationBattery {
         return songs;
     }
 
+    /**
+     * The battery's songs whose names are in {@code names}, in the battery's order: the same songs as
+     * {@link #songs()} has (each is rendered from its own seed), but only these are rendered when the
+     * whole battery is not at hand (9 of 48 for the codec and lead-in tests).
+     */
+    public static synchronized List<BatterySong> songs(java.util.Set<String> names) {
+        List<BatterySong> all = cache.get();
+        if (all != null) {
+            return all.stream().filter(s -> names.contains(s.name())).toList();
+        }
+        ONLY.set(names);
+        try {
+            return build().stream().filter(java.util.Objects::nonNull).toList();
+        } finally {
+            ONLY.remove();
+        }
+    }
+
+    /** While {@link #songs(java.util.Set)} builds: the names to render; the others are left out (null). */
+    private static final ThreadLocal<java.util.Set<String>> ONLY = new ThreadLocal<>();
+
     private static List<BatterySong> build() {
         List<BatterySong> out = new ArrayList<>();
 
@@ -219,6 +240,10 @@ public final class GeneralisationBattery {
     }
 
     static BatterySong song(String name, String tests, long seed, Part... parts) {
+        java.util.Set<String> only = ONLY.get();
+        if (only != null && !only.contains(name)) {
+            return null;
+        }
         SongSynth.Rendered r = new SongSynth(seed).render(List.of(parts));
         return new BatterySong(name, r.samples(), r.boundaries(), r.letters(), tests);
     }

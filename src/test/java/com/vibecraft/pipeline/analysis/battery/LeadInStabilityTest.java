@@ -35,8 +35,7 @@ class LeadInStabilityTest {
 
     @Test
     void boundariesStayPutWhateverTheLeadIn() {
-        List<BatterySong> songs = GeneralisationBattery.songs().stream()
-                .filter(s -> CodecStabilityTest.SONGS.contains(s.name())).toList();
+        List<BatterySong> songs = GeneralisationBattery.songs(CodecStabilityTest.SONGS);
         assertEquals(CodecStabilityTest.SONGS.size(), songs.size(), "songs found in the battery");
         LocalStructureDetector det = new LocalStructureDetector();
         double sum = 0;

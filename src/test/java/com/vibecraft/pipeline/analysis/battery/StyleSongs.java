@@ -51,20 +51,23 @@ public final class StyleSongs {
         java.util.Random r = new java.util.Random(seed);
         int sr = SongSynth.SR;
         float[] x = new float[(int) ((bars * 4 * 60.0 / bpm * 1.1 + 3) * sr)];
+        // the piece strikes the same few notes, at three beat lengths, again and again
+        java.util.Map<java.util.List<Object>, double[]> partials = new java.util.HashMap<>();
         double t = 0.5;
         for (int bar = 0; bar < bars; bar++) {
             int[] chord = chords[bar % chords.length];
             double beat = 60.0 / (bpm * (1 + 0.06 * Math.sin(2 * Math.PI * bar / 4.0)));
-            note(x, t + jitter(r), 4 * beat, chord[0] + 12, 0.30 * strength(r));
+            note(x, t + jitter(r), 4 * beat, chord[0] + 12, 0.30 * strength(r), partials);
             for (int e = 0; e < 8; e++) {
                 int pitch = chord[1 + (e % 4 == 3 ? 1 : e % 3)];
-                note(x, t + e * beat / 2 + jitter(r), beat, pitch, 0.16 * strength(r));
+                note(x, t + e * beat / 2 + jitter(r), beat, pitch, 0.16 * strength(r), partials);
             }
             for (int q = 0; q < 4; q++) {
                 if (r.nextDouble() < 0.25) {
                     continue;
                 }
-                note(x, t + q * beat + jitter(r), beat, chord[1 + r.nextInt(chord.length - 1)] + 12, 0.22 * strength(r));
+                note(x, t + q * beat + jitter(r), beat, chord[1 + r.nextInt(chord.length - 1)] + 12, 0.22 * strength(r),
+                        partials);
             }
             t += 4 * beat;
         }
@@ -87,20 +90,32 @@ public final class StyleSongs {
     }
 
     /** A struck string: six harmonics, the higher ones decaying faster. */
-    private static void note(float[] x, double start, double dur, int midi, double amp) {
+    private static void note(float[] x, double start, double dur, int midi, double amp,
+                             java.util.Map<java.util.List<Object>, double[]> partials) {
         int sr = SongSynth.SR;
-        double f = 440.0 * Math.pow(2, (midi - 69) / 12.0);
         int s0 = (int) (Math.max(0, start) * sr);
         int n = (int) ((dur + 0.3) * sr);
+        double[] wave = partials.computeIfAbsent(java.util.List.of(midi, dur), k -> partials(midi, n, sr));
         for (int i = 0; i < n && s0 + i < x.length; i++) {
             double u = i / (double) sr;
             double release = u > dur ? Math.exp(-(u - dur) * 20) : 1;
+            x[s0 + i] += (float) (amp * wave[i] * release * Math.min(1, u * 300));
+        }
+    }
+
+    /** The sum of a note's decaying harmonics over {@code n} samples: worked out once per note and length. */
+    private static double[] partials(int midi, int n, int sr) {
+        double f = 440.0 * Math.pow(2, (midi - 69) / 12.0);
+        double[] wave = new double[n];
+        for (int i = 0; i < n; i++) {
+            double u = i / (double) sr;
             double v = 0;
             for (int h = 1; h <= 6 && f * h < 10000; h++) {
                 v += Math.sin(2 * Math.PI * f * h * u) * Math.exp(-u * (1.2 + 0.8 * h)) / h;
             }
-            x[s0 + i] += (float) (amp * v * release * Math.min(1, u * 300));
+            wave[i] = v;
         }
+        return wave;
     }
 
     /**

@@ -53,18 +53,36 @@ class KeyDetectorTest {
 
     /** A decaying harmonic tone (four partials). */
     static void tone(float[] x, double start, double dur, int midi, double amp) {
-        double f = 440.0 * Math.pow(2, (midi - 69) / 12.0);
         int s0 = (int) (start * SR);
         int n = (int) (dur * SR);
+        double[][] ev = TONES.computeIfAbsent(((long) midi << 32) | n, k -> envelopeAndWave(midi, n));
+        double[] env = ev[0];
+        double[] v = ev[1];
         for (int i = 0; i < n && s0 + i < x.length; i++) {
+            x[s0 + i] += (float) (amp * env[i] * v[i]);
+        }
+    }
+
+    /**
+     * The songs play the same few tones over and over (72 songs): each tone's envelope and partials are
+     * computed once, the same numbers as computed in place, so the songs are the same to the bit.
+     */
+    private static final java.util.Map<Long, double[][]> TONES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static double[][] envelopeAndWave(int midi, int n) {
+        double f = 440.0 * Math.pow(2, (midi - 69) / 12.0);
+        double[] env = new double[n];
+        double[] wave = new double[n];
+        for (int i = 0; i < n; i++) {
             double t = i / SR;
-            double env = Math.exp(-t * 2.5) * Math.min(1, t * 200);
+            env[i] = Math.exp(-t * 2.5) * Math.min(1, t * 200);
             double v = 0;
             for (int h = 1; h <= 4; h++) {
                 v += Math.sin(2 * Math.PI * f * h * t) / (h * h);
             }
-            x[s0 + i] += (float) (amp * env * v);
+            wave[i] = v;
         }
+        return new double[][] {env, wave};
     }
 
     /** Kick on every beat, a noise hi-hat on the off-beats. */
