@@ -144,15 +144,12 @@ public class ClipConfiguration implements CamelConfiguration {
 
     /** {@code WIDTHxHEIGHT} of the preview clips. */
     static PreviewClipRenderer previewRenderer(String size) {
-        String[] wh = size == null ? new String[0] : size.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+        String setting = "vibecraft.preview.size (VIBECRAFT_PREVIEW_SIZE)";
+        FrameSize wh = FrameSize.parse(size, setting, "320x180");
         try {
-            if (wh.length != 2) {
-                throw new IllegalArgumentException("expected WIDTHxHEIGHT such as 320x180");
-            }
-            return new PreviewClipRenderer(Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()));
+            return new PreviewClipRenderer(wh.width(), wh.height());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("vibecraft.preview.size (VIBECRAFT_PREVIEW_SIZE) is unusable (" + size
-                    + "): " + e.getMessage(), e);
+            throw new IllegalArgumentException(setting + " is unusable (" + size + "): " + e.getMessage(), e);
         }
     }
 

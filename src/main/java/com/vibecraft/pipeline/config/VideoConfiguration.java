@@ -52,15 +52,13 @@ public class VideoConfiguration {
 
     /** {@code WIDTHxHEIGHT} (720x1280 is the 9:16 short form) at {@code fps}. */
     static VideoFormat format(String size, int fps) {
-        String[] wh = size == null ? new String[0] : size.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+        String setting = "vibecraft.compose.size / fps (VIBECRAFT_COMPOSE_SIZE / _FPS)";
+        FrameSize wh = FrameSize.parse(size, setting, "1280x720 or 720x1280");
         try {
-            if (wh.length != 2) {
-                throw new IllegalArgumentException("expected WIDTHxHEIGHT such as 1280x720 or 720x1280");
-            }
-            return new VideoFormat(Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), fps, 48000);
+            return new VideoFormat(wh.width(), wh.height(), fps, 48000);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("vibecraft.compose.size / fps (VIBECRAFT_COMPOSE_SIZE / _FPS) are unusable ("
-                    + size + " at " + fps + " fps): " + e.getMessage(), e);
+            throw new IllegalArgumentException(setting + " are unusable (" + size + " at " + fps + " fps): "
+                    + e.getMessage(), e);
         }
     }
 }
