@@ -1,7 +1,10 @@
 package com.vibecraft.pipeline.audio;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +42,40 @@ class AudioDecoderReduceTest {
         assertSame(low, new AudioDecoder(24000).reduce(low));
         DecodedAudio nativeRate = new DecodedAudio(x, 44100, AudioKind.WAV);
         assertSame(nativeRate, new AudioDecoder().reduce(nativeRate));
+    }
+
+    /**
+     * The decimation computes several outputs at once; each must be the plain convolution, summed in
+     * the same order, to the bit — at both ends and for every length (a detector decision can turn on
+     * the last bit).
+     */
+    @Test
+    void decimationIsThePlainConvolutionToTheBit() {
+        Random random = new Random(7);
+        for (int rate : new int[]{44100, 96000}) {
+            AudioDecoder decoder = new AudioDecoder(22050);
+            int k = (int) Math.ceil(rate / 22050f);
+            float[] h = AudioDecoder.lowPass(k);
+            int half = h.length / 2;
+            for (int length = 1; length < 400; length += 1 + length / 20) {
+                float[] in = new float[length];
+                for (int i = 0; i < length; i++) {
+                    in[i] = (float) random.nextGaussian();
+                }
+                float[] expected = new float[length / k];
+                for (int i = 0; i < expected.length; i++) {
+                    double acc = 0;
+                    for (int m = 0; m < h.length; m++) {
+                        int j = i * k + m - half;
+                        if (j >= 0 && j < length) {
+                            acc += h[m] * in[j];
+                        }
+                    }
+                    expected[i] = (float) acc;
+                }
+                assertArrayEquals(expected, decoder.reduce(new DecodedAudio(in, rate, AudioKind.WAV)).samples(),
+                        rate + " Hz, " + length + " samples");
+            }
+        }
     }
 }
