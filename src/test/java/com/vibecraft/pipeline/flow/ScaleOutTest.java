@@ -90,6 +90,10 @@ class ScaleOutTest {
                 Map.entry("vibecraft.clips.min-sec", "6"),
                 Map.entry("vibecraft.clips.max-sec", "12"),
                 Map.entry("vibecraft.clips.fps", "2"),
+                // clips at the service's size, not the other tests' 160x90: the spread over both workers
+                // needs a clip to take longer than a worker's poll, or the first worker drains the stream
+                // alone (seen on PostgreSQL: 60 of 60 clips by one worker)
+                Map.entry("vibecraft.preview.size", "320x180"),
                 // half the detector's work per song; the structure of these songs survives it
                 Map.entry("vibecraft.analysis.max-sample-rate", "11025")));
         // each instance gets its own port below (a system property would win over those)
