@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.analysis;
 
+import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.audio.AudioKind;
 import com.vibecraft.pipeline.audio.DecodedAudio;
 
@@ -72,7 +73,7 @@ final class SyntheticAudio {
 
     static {
         for (int note = 0; note < FREQUENCY.length; note++) {
-            FREQUENCY[note] = 440.0 * Math.pow(2, (note - 69) / 12.0);
+            FREQUENCY[note] = TestAudio.midiHz(note);
         }
     }
 

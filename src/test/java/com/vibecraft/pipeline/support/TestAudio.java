@@ -38,6 +38,11 @@ public final class TestAudio {
         return out;
     }
 
+    /** The frequency of a MIDI note (69 = A4 = 440 Hz), equal temperament. */
+    public static double midiHz(double note) {
+        return 440.0 * Math.pow(2, (note - 69) / 12.0);
+    }
+
     /**
      * {@link Random}'s numbers for a seed — its {@code nextDouble} and {@code nextGaussian}, the same
      * values in the same order — without its thread safety: a song's 1.3 million draws made a lock and
@@ -111,7 +116,7 @@ public final class TestAudio {
             double env = Math.exp(-(t % 0.5) * 3.0);
             double v = 0;
             for (int note : chord) {
-                double f = 440.0 * Math.pow(2, (note - 69) / 12.0);
+                double f = midiHz(note);
                 for (int h = 1; h <= harmonics && f * h < sampleRate / 2.0; h++) {
                     v += Math.sin(2 * Math.PI * f * h * t) / h;
                 }

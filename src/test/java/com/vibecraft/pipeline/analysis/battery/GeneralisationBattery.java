@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The generalisation battery: songs generated in code (no corpus) over forms, tempi, part
@@ -100,21 +102,21 @@ public final class GeneralisationBattery {
      * {@link #songs()} has (each is rendered from its own seed), but only these are rendered when the
      * whole battery is not at hand (9 of 48 for the codec and lead-in tests).
      */
-    public static synchronized List<BatterySong> songs(java.util.Set<String> names) {
+    public static synchronized List<BatterySong> songs(Set<String> names) {
         List<BatterySong> all = cache.get();
         if (all != null) {
             return all.stream().filter(s -> names.contains(s.name())).toList();
         }
         ONLY.set(names);
         try {
-            return build().stream().filter(java.util.Objects::nonNull).toList();
+            return build().stream().filter(Objects::nonNull).toList();
         } finally {
             ONLY.remove();
         }
     }
 
-    /** While {@link #songs(java.util.Set)} builds: the names to render; the others are left out (null). */
-    private static final ThreadLocal<java.util.Set<String>> ONLY = new ThreadLocal<>();
+    /** While {@link #songs(Set)} builds: the names to render; the others are left out (null). */
+    private static final ThreadLocal<Set<String>> ONLY = new ThreadLocal<>();
 
     private static List<BatterySong> build() {
         List<BatterySong> out = new ArrayList<>();
@@ -240,7 +242,7 @@ public final class GeneralisationBattery {
     }
 
     static BatterySong song(String name, String tests, long seed, Part... parts) {
-        java.util.Set<String> only = ONLY.get();
+        Set<String> only = ONLY.get();
         if (only != null && !only.contains(name)) {
             return null;
         }

@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.analysis.battery;
 
+import com.vibecraft.pipeline.support.TestAudio;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -317,7 +318,7 @@ public final class SongSynth {
             return;
         }
         float[] tab = table(timbre, midi);
-        double f = 440.0 * Math.pow(2, (midi - 69) / 12.0);
+        double f = TestAudio.midiHz(midi);
         double inc = f * TABLE / SR;
         double phase = 0;
         int att = Math.max(1, (int) (attackSec * SR));
@@ -353,7 +354,7 @@ public final class SongSynth {
         if (t != null) {
             return t;
         }
-        double f = 440.0 * Math.pow(2, (midi - 69) / 12.0);
+        double f = TestAudio.midiHz(midi);
         int hMax = (int) Math.floor(10000.0 / f);
         double[] amps = new double[Math.max(1, Math.min(hMax, 40)) + 1];
         for (int h = 1; h < amps.length; h++) {

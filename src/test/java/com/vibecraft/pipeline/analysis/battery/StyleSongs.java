@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.analysis.battery;
 
+import com.vibecraft.pipeline.support.TestAudio;
 import com.vibecraft.pipeline.analysis.battery.SongSynth.Arrangement;
 import com.vibecraft.pipeline.analysis.battery.SongSynth.Drums;
 import com.vibecraft.pipeline.analysis.battery.SongSynth.Part;
@@ -52,7 +53,7 @@ public final class StyleSongs {
         int sr = SongSynth.SR;
         float[] x = new float[(int) ((bars * 4 * 60.0 / bpm * 1.1 + 3) * sr)];
         // the piece strikes the same few notes, at three beat lengths, again and again
-        java.util.Map<java.util.List<Object>, double[]> partials = new java.util.HashMap<>();
+        java.util.Map<Struck, double[]> partials = new java.util.HashMap<>();
         double t = 0.5;
         for (int bar = 0; bar < bars; bar++) {
             int[] chord = chords[bar % chords.length];
@@ -91,11 +92,11 @@ public final class StyleSongs {
 
     /** A struck string: six harmonics, the higher ones decaying faster. */
     private static void note(float[] x, double start, double dur, int midi, double amp,
-                             java.util.Map<java.util.List<Object>, double[]> partials) {
+                             java.util.Map<Struck, double[]> partials) {
         int sr = SongSynth.SR;
         int s0 = (int) (Math.max(0, start) * sr);
         int n = (int) ((dur + 0.3) * sr);
-        double[] wave = partials.computeIfAbsent(java.util.List.of(midi, dur), k -> partials(midi, n, sr));
+        double[] wave = partials.computeIfAbsent(new Struck(midi, dur), k -> partials(midi, n, sr));
         for (int i = 0; i < n && s0 + i < x.length; i++) {
             double u = i / (double) sr;
             double release = u > dur ? Math.exp(-(u - dur) * 20) : 1;
@@ -103,9 +104,13 @@ public final class StyleSongs {
         }
     }
 
+    /** A note as struck: its pitch and how long it is held (the key of its worked-out harmonics). */
+    private record Struck(int midi, double dur) {
+    }
+
     /** The sum of a note's decaying harmonics over {@code n} samples: worked out once per note and length. */
     private static double[] partials(int midi, int n, int sr) {
-        double f = 440.0 * Math.pow(2, (midi - 69) / 12.0);
+        double f = TestAudio.midiHz(midi);
         double[] wave = new double[n];
         for (int i = 0; i < n; i++) {
             double u = i / (double) sr;

@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.analysis.detector;
 
+import com.vibecraft.pipeline.support.TestAudio;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -22,7 +23,7 @@ class ChangePointsTest {
             double env = Math.exp(-((t % beat) / beat) * 3.0);
             double v = 0;
             for (int note : chords[ci]) {
-                double f = 440.0 * Math.pow(2, (note - 69) / 12.0);
+                double f = TestAudio.midiHz(note);
                 for (int h = 1; h <= harmonics && f * h < SR / 2; h++) {
                     v += Math.sin(2 * Math.PI * f * h * t) / h;
                 }

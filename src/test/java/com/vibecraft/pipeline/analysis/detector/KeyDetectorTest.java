@@ -1,5 +1,6 @@
 package com.vibecraft.pipeline.analysis.detector;
 
+import com.vibecraft.pipeline.support.TestAudio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +71,7 @@ class KeyDetectorTest {
     private static final java.util.Map<Long, double[][]> TONES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static double[][] envelopeAndWave(int midi, int n) {
-        double f = 440.0 * Math.pow(2, (midi - 69) / 12.0);
+        double f = TestAudio.midiHz(midi);
         double[] env = new double[n];
         double[] wave = new double[n];
         for (int i = 0; i < n; i++) {
