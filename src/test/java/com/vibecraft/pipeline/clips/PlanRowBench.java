@@ -1,5 +1,7 @@
 package com.vibecraft.pipeline.clips;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vibecraft.pipeline.storage.Database;
 import com.vibecraft.pipeline.support.TestEnvironment;
 import com.zaxxer.hikari.HikariDataSource;
@@ -10,20 +12,17 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * What a clip ledger that writes one row per plan would cost, beside {@link PlanWriteBench}'s 36 rows
  * (issue 13 item 5, README "Performance"): the same 200 songs re-planned at once from as many threads on
  * the embedded H2 file database as the service opens it, each plan written as one row holding its 36
- * clips as JSON text (the song's previous plan row deleted in the same transaction), then marked sent.
- * A table of its own, not the service's schema: a measurement for a design that is not built. Prints
- * each round's wall time and the median of the rounds after the first two.
+ * clips as JSON text (the song's previous plan row deleted in the same transaction), then marked sent;
+ * the rounds are timed and printed as {@link PlanWriteBench#rounds} does.
+ * A table of its own, not the service's schema: a measurement for a design that is not built.
  *
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -31,6 +30,8 @@ import java.util.concurrent.Future;
  * </pre>
  */
 public final class PlanRowBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PlanRowBench() {
     }
@@ -52,37 +53,13 @@ public final class PlanRowBench {
             for (int i = 0; i < PlanWriteBench.SONGS; i++) {
                 songs.add(UUID.randomUUID());
             }
-            double[] wallMs = new double[rounds];
-            for (int round = 0; round < rounds; round++) {
-                ExecutorService pool = Executors.newFixedThreadPool(threads);
-                long t0 = System.nanoTime();
-                List<Future<?>> plans = new ArrayList<>();
-                for (UUID song : songs) {
-                    plans.add(pool.submit(() -> {
-                        planAndMark(ds, song);
-                        return null;
-                    }));
-                }
-                for (Future<?> f : plans) {
-                    f.get();
-                }
-                wallMs[round] = (System.nanoTime() - t0) / 1e6;
-                pool.shutdown();
-                System.out.printf("round %2d: %d plans of %d clips as one %s row each + their marks in %6.0f ms (%.0f jobs/s)%n",
-                        round + 1, PlanWriteBench.SONGS, PlanWriteBench.CLIPS, column, wallMs[round],
-                        PlanWriteBench.SONGS * PlanWriteBench.CLIPS / (wallMs[round] / 1000));
-            }
-            if (rounds > 2) {
-                double[] warm = Arrays.copyOfRange(wallMs, 2, rounds);
-                Arrays.sort(warm);
-                double median = warm[warm.length / 2];
-                System.out.printf("median of rounds 3-%d: %.0f ms = %.0f jobs/s, %d threads%n", rounds, median,
-                        PlanWriteBench.SONGS * PlanWriteBench.CLIPS / (median / 1000), threads);
-            }
+            List<ClipDraft> drafts = PlanWriteBench.drafts();
+            PlanWriteBench.rounds("plans of " + PlanWriteBench.CLIPS + " clips as one " + column + " row each + their marks",
+                    threads, rounds, songs, () -> { }, song -> planAndMark(ds, song, clipsJson(drafts)));
         }
     }
 
-    private static void planAndMark(HikariDataSource ds, UUID song) throws SQLException {
+    private static void planAndMark(HikariDataSource ds, UUID song, String clipsJson) throws SQLException {
         UUID plan = UUID.randomUUID();
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
@@ -93,7 +70,7 @@ public final class PlanRowBench {
                 delete.executeUpdate();
                 insert.setObject(1, song);
                 insert.setObject(2, plan);
-                insert.setString(3, clipsJson());
+                insert.setString(3, clipsJson);
                 insert.executeUpdate();
             }
             c.commit();
@@ -107,18 +84,13 @@ public final class PlanRowBench {
         }
     }
 
-    /** The 36 clips of {@link PlanWriteBench}'s plan, with fresh clip and job ids, as JSON. */
-    private static String clipsJson() {
-        StringBuilder json = new StringBuilder("[");
-        for (int i = 0; i < PlanWriteBench.CLIPS; i++) {
-            json.append(i == 0 ? "" : ",")
-                    .append("{\"id\":\"").append(UUID.randomUUID()).append("\",\"jobId\":\"").append(UUID.randomUUID())
-                    .append("\",\"sectionId\":\"s").append(i / 3).append("\",\"sectionType\":\"verse\",\"displayName\":\"Verse ")
-                    .append(i / 3 + 1).append("\",\"startSec\":").append(i * 5.0).append(",\"endSec\":").append(i * 5.0 + 5)
-                    .append(",\"fps\":8,\"numFrames\":40,\"status\":\"queued\",\"attempts\":0,\"prompt\":\"Verse ")
-                    .append(i / 3 + 1).append(" of a song in A minor at 120 BPM, energetic synth pop with a driving beat, neon city ")
-                    .append("at night, shot ").append(i).append(" of the section, cinematic, slow dolly\"}");
+    /** {@link PlanWriteBench}'s drafts with fresh clip and job ids, as the plan row's JSON. */
+    private static String clipsJson(List<ClipDraft> drafts) throws JsonProcessingException {
+        List<Map<String, Object>> clips = new ArrayList<>();
+        for (ClipDraft d : drafts) {
+            clips.add(Map.of("id", UUID.randomUUID(), "jobId", UUID.randomUUID(), "status", "queued", "attempts", 0,
+                    "draft", d));
         }
-        return json.append(']').toString();
+        return JSON.writeValueAsString(clips);
     }
 }

@@ -53,40 +53,65 @@ public final class PlanWriteBench {
                 ids.add(id);
             }
             List<ClipDraft> drafts = drafts();
-            double[] wallMs = new double[rounds];
-            for (int round = 0; round < rounds; round++) {
-                // as LoadIT's worker does: every clip completed, so each song may be planned again
+            // as LoadIT's worker does before each round: every clip completed, so each song may be planned again
+            rounds("plans of " + CLIPS + " clips + their marks", threads, rounds, ids, () -> {
                 for (UUID id : ids) {
                     for (Clip c : clips.findBySong(id)) {
                         clips.complete(c.id(), c.jobId(), "http://127.0.0.1:1/" + c.id() + ".mp4");
                     }
                 }
-                ExecutorService pool = Executors.newFixedThreadPool(threads);
-                long cpu0 = cpuMs();
-                long t0 = System.nanoTime();
-                List<Future<?>> plans = new ArrayList<>();
-                for (UUID id : ids) {
-                    plans.add(pool.submit(() -> {
-                        ClipPlan plan = clips.planClips(id, drafts, false);
-                        clips.markPlanSent(id, plan.id());
-                    }));
-                }
-                for (Future<?> f : plans) {
-                    f.get();
-                }
-                wallMs[round] = (System.nanoTime() - t0) / 1e6;
-                long cpu = cpuMs() - cpu0;
-                pool.shutdown();
-                System.out.printf("round %2d: %d plans of %d clips + their marks in %6.0f ms (%.0f jobs/s), JVM CPU %d ms%n",
-                        round + 1, SONGS, CLIPS, wallMs[round], SONGS * CLIPS / (wallMs[round] / 1000), cpu);
+            }, id -> {
+                ClipPlan plan = clips.planClips(id, drafts, false);
+                clips.markPlanSent(id, plan.id());
+            });
+        }
+    }
+
+    /** A song's plan and its send mark, as one benchmark writes them. */
+    interface PlanAndMark {
+        void run(UUID song) throws Exception;
+    }
+
+    /** Work between rounds, outside the timed part. */
+    interface BetweenRounds {
+        void run() throws Exception;
+    }
+
+    /**
+     * Times {@code rounds} rounds of every song planned and marked at once from {@code threads} threads:
+     * prints each round's wall time and this JVM's CPU in it, then the median of the rounds after the
+     * first two (JIT warm-up).
+     */
+    static void rounds(String what, int threads, int rounds, List<UUID> songs, BetweenRounds before,
+                       PlanAndMark plan) throws Exception {
+        double[] wallMs = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            before.run();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            long cpu0 = cpuMs();
+            long t0 = System.nanoTime();
+            List<Future<?>> plans = new ArrayList<>();
+            for (UUID id : songs) {
+                plans.add(pool.submit(() -> {
+                    plan.run(id);
+                    return null;
+                }));
             }
-            if (rounds > 2) {
-                double[] warm = Arrays.copyOfRange(wallMs, 2, rounds);
-                Arrays.sort(warm);
-                double median = warm[warm.length / 2];
-                System.out.printf("median of rounds 3-%d: %.0f ms = %.0f jobs/s, %d threads%n", rounds, median,
-                        SONGS * CLIPS / (median / 1000), threads);
+            for (Future<?> f : plans) {
+                f.get();
             }
+            wallMs[round] = (System.nanoTime() - t0) / 1e6;
+            long cpu = cpuMs() - cpu0;
+            pool.shutdown();
+            System.out.printf("round %2d: %d %s in %6.0f ms (%.0f jobs/s), JVM CPU %d ms%n",
+                    round + 1, songs.size(), what, wallMs[round], songs.size() * CLIPS / (wallMs[round] / 1000), cpu);
+        }
+        if (rounds > 2) {
+            double[] warm = Arrays.copyOfRange(wallMs, 2, rounds);
+            Arrays.sort(warm);
+            double median = warm[warm.length / 2];
+            System.out.printf("median of rounds 3-%d: %.0f ms = %.0f jobs/s, %d threads%n", rounds, median,
+                    songs.size() * CLIPS / (median / 1000), threads);
         }
     }
 
@@ -94,7 +119,7 @@ public final class PlanWriteBench {
         return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toMillis();
     }
 
-    private static List<ClipDraft> drafts() {
+    static List<ClipDraft> drafts() {
         List<ClipDraft> drafts = new ArrayList<>();
         for (int i = 0; i < CLIPS; i++) {
             drafts.add(new ClipDraft(new PlannedClip("s" + (i / 3), i * 5.0, i * 5.0 + 5, i * 2, i * 2 + 2, 8, 40),

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
+import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -46,7 +49,7 @@ public final class BarPhaseCheck {
             files = s.filter(p -> p.getFileName().toString().matches("\\d+\\.(wav|mp3|ogg)")).sorted().toList();
         }
         ObjectMapper json = new ObjectMapper();
-        AudioDecoder decoder = new AudioDecoder();
+        AudioDecoder decoder = new AudioDecoder(analysisRate());
         int hits = 0;
         int downbeats = 0;
         int songs = 0;
@@ -105,6 +108,15 @@ public final class BarPhaseCheck {
         }
         System.out.printf(Locale.ROOT, "TOTAL %d songs at the corpus's tempo: %d of %d downbeats on a bar line (%.3f), "
                 + "%d songs below .5%n", songs, hits, downbeats, downbeats == 0 ? 0 : hits / (double) downbeats, below);
+    }
+
+    /** The service's {@code vibecraft.analysis.max-sample-rate} from application.properties (run from the project root), so 44.1 kHz input is analysed at the rate the detector sees. */
+    private static float analysisRate() throws IOException {
+        Properties settings = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("application.properties"))) {
+            settings.load(r);
+        }
+        return Float.parseFloat(settings.getProperty("vibecraft.analysis.max-sample-rate", "0").trim());
     }
 
     private static int nearest(double[] sorted, double t) {
