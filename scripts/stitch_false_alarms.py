@@ -45,14 +45,17 @@ def band_levels(x, sr):
                      for a, b in zip(BAND_EDGES[:-1], BAND_EDGES[1:])])
 
 
+def mean_band_levels(x, sr, a, b):
+    """Mean band levels of the 1-s windows (half-second hop) of x[a:b]."""
+    return np.mean([band_levels(x[i:i + sr], sr) for i in range(a, b - sr + 1, sr // 2)], axis=0)
+
+
 def sound_change(x, sr, t):
     """dB RMS over the bands between the mean 1-s band levels before and after t; None near the ends."""
     a, b, c = int((t - SIDE_SEC) * sr), int(t * sr), int((t + SIDE_SEC) * sr)
     if a < 0 or c > len(x):
         return None
-    hop = sr // 2
-    before = np.mean([band_levels(x[i:i + sr], sr) for i in range(a, b - sr + 1, hop)], axis=0)
-    after = np.mean([band_levels(x[i:i + sr], sr) for i in range(b, c - sr + 1, hop)], axis=0)
+    before, after = mean_band_levels(x, sr, a, b), mean_band_levels(x, sr, b, c)
     return float(np.sqrt(np.mean((before - after) ** 2)))
 
 

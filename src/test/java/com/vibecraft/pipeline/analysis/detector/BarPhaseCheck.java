@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vibecraft.pipeline.audio.AudioDecoder;
 import com.vibecraft.pipeline.audio.DecodedAudio;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,11 +110,11 @@ public final class BarPhaseCheck {
                 + "%d songs below .5%n", songs, hits, downbeats, downbeats == 0 ? 0 : hits / (double) downbeats, below);
     }
 
-    /** The service's {@code vibecraft.analysis.max-sample-rate} from application.properties (run from the project root), so 44.1 kHz input is analysed at the rate the detector sees. */
+    /** The service's {@code vibecraft.analysis.max-sample-rate} from the application.properties on the classpath (where {@code bench} reads it), so 44.1 kHz input is analysed at the rate the detector sees. */
     private static float analysisRate() throws IOException {
         Properties settings = new Properties();
-        try (Reader r = Files.newBufferedReader(Path.of("application.properties"))) {
-            settings.load(r);
+        try (InputStream in = BarPhaseCheck.class.getResourceAsStream("/application.properties")) {
+            settings.load(in);
         }
         return Float.parseFloat(settings.getProperty("vibecraft.analysis.max-sample-rate", "0").trim());
     }
