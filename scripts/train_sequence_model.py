@@ -2,11 +2,16 @@
 """Trains the detector's sequence network (SequenceModel.java) on what `export-boundary-data` wrote.
 
 train_sequence_model.py EXPORT_DIR --out MODEL_FILE [--epochs N] [--channels C] [--seed S] [--group-dropout P]
+                        [--corpus CORPUS_DIR [--downbeat-weight W] [--second-annotator W]]
 
 A temporal convolutional network over the beats of each song: a per-beat projection of the
 standardised inputs, residual blocks of dilated convolutions (kernel 3, dilations 1..32: 63
 beats of context), and two heads: section start (the one used by the detector) and section function
 (intro/verse/chorus/bridge/outro/other, a second task that teaches the network what a part is).
+With --downbeat-weight a third training-only head learns which beats are bar lines (truth from the
+corpus: each annotated section's start and every fourth beat of beats/NNN.txt for its bars, as
+BarPhaseCheck builds it); with --second-annotator the start target mixes in refs_ann2's starts. Neither
+changes the model file's format: only the start head is written.
 It trains --ensemble networks (different seeds, logits averaged) per fold (the folds of the export:
 every rendering of a song in one fold) to write the out-of-fold logits (EXPORT_DIR/net-oof.f32, which `tune-sequence-model` uses to choose the
 blend with the boundary trees and the decoding), then as many on every song, written as text.
@@ -45,12 +50,14 @@ def groups_of(names):
 
 
 class Net(nn.Module):
-    def __init__(self, d, c):
+    def __init__(self, d, c, downbeat=False):
         super().__init__()
         self.inp = nn.Conv1d(d, c, 1)
         self.blocks = nn.ModuleList([nn.Conv1d(c, c, 3, padding=k, dilation=k) for k in DILATIONS])
         self.head = nn.Conv1d(c, 1, 1)
         self.fn = nn.Conv1d(c, FUNCTIONS, 1)
+        # created only when trained, so that a network without it starts from the same random weights
+        self.downbeat = nn.Conv1d(c, 1, 1) if downbeat else None
         self.drop = nn.Dropout(0.1)
 
     def forward(self, x, mask):
@@ -58,7 +65,7 @@ class Net(nn.Module):
         h = F.relu(self.inp(x)) * mask
         for b in self.blocks:
             h = (h + F.relu(b(self.drop(h)))) * mask
-        return self.head(h)[:, 0], self.fn(h)
+        return self.head(h)[:, 0], self.fn(h), None if self.downbeat is None else self.downbeat(h)[:, 0]
 
 
 def load(d):
@@ -69,8 +76,61 @@ def load(d):
     return meta, songs, x
 
 
-def targets(s):
+def nearest_unit(unit_sec, t):
+    """The unit (≥ 1) nearest to t, as BoundaryTraining.prepare maps a reference start, or -1 past its tolerance."""
+    u = np.asarray(unit_sec[1:-1] if len(unit_sec) > 2 else unit_sec[1:])
+    if len(u) == 0:
+        return -1
+    i = int(np.argmin(np.abs(u - t)))
+    return i + 1 if abs(u[i] - t) <= LABEL_TOL_SEC else -1
+
+
+LABEL_TOL_SEC = 0.5
+DOWNBEAT_TOL_SEC = 0.07
+
+
+def corpus_targets(corpus, s):
+    """The song's second annotator's starts (per beat, 0/1) and downbeat targets (1 on a true bar line,
+    0 on another beat of the score, -1 where unknown: outside sections with a bar count, or no beat near)."""
+    sid = re.findall(r"\d+", s["id"])[-1]
+    n = s["n"]
+    unit_sec = s["unitSec"]
+    dur = s["durationSec"]
+    y2 = np.zeros(n, np.float32)
+    path2 = os.path.join(corpus, "refs_ann2", sid + ".json")
+    if os.path.exists(path2):
+        for sec in json.load(open(path2)):
+            b = float(sec["start"])
+            if 0.5 < b < dur - 0.5:
+                u = nearest_unit(unit_sec, b)
+                if u > 0:
+                    y2[u] = 1
+    db = np.full(n, -1.0, np.float32)
+    beats = np.array([float(l) for l in open(os.path.join(corpus, "beats", sid + ".txt")) if l.strip()])
+    starts = np.array(unit_sec[:n])
+    for sec in json.load(open(os.path.join(corpus, "refs", sid + ".json"))):
+        bars = sec.get("bars")
+        if not bars:
+            continue
+        first = int(np.argmin(np.abs(beats - float(sec["start"]))))
+        inside = beats[(beats >= float(sec["start"]) - DOWNBEAT_TOL_SEC) & (beats < float(sec["end"]) - DOWNBEAT_TOL_SEC)]
+        down = beats[first:first + 4 * int(bars):4]
+        for t in inside:
+            u = int(np.argmin(np.abs(starts - t)))
+            if abs(starts[u] - t) <= DOWNBEAT_TOL_SEC:
+                db[u] = max(db[u], 0.0)
+        for t in down:
+            u = int(np.argmin(np.abs(starts - t)))
+            if abs(starts[u] - t) <= DOWNBEAT_TOL_SEC:
+                db[u] = 1.0
+    return y2, db
+
+
+def targets(s, second=0.0):
     y = np.array(s["y"], dtype=np.float32)
+    if second > 0:
+        # a start only one annotator marks is half a start: what both hear is what a listener hears
+        y = (1 - second) * y + second * s["y2"]
     t = y.copy()
     # a start one beat off is nearly right: soft targets beside each start
     t[1:] = np.maximum(t[1:], 0.25 * y[:-1])
@@ -78,7 +138,7 @@ def targets(s):
     return t
 
 
-def batches(idx, songs, xs, rng, bs, groups=(), group_dropout=0.0):
+def batches(idx, songs, xs, rng, bs, groups=(), group_dropout=0.0, second=0.0):
     order = list(idx)
     rng.shuffle(order)
     for k in range(0, len(order), bs):
@@ -89,32 +149,40 @@ def batches(idx, songs, xs, rng, bs, groups=(), group_dropout=0.0):
         yb = np.zeros((len(part), n), np.float32)
         fb = np.full((len(part), n), -100, np.int64)
         mb = np.zeros((len(part), 1, n), np.float32)
+        db = np.full((len(part), n), -1.0, np.float32)
         for j, i in enumerate(part):
             m = songs[i]["n"]
             xb[j, :, :m] = xs[i].T
             for g in groups:
                 if rng.rand() < group_dropout:
                     xb[j, g, :m] = 0.0  # the standardised mean: "no information"
-            yb[j, :m] = targets(songs[i])
+            yb[j, :m] = targets(songs[i], second)
+            if "db" in songs[i]:
+                db[j, :m] = songs[i]["db"]
             fb[j, :m] = songs[i]["function"]
             mb[j, 0, :m] = 1
-        yield torch.from_numpy(xb), torch.from_numpy(yb), torch.from_numpy(fb), torch.from_numpy(mb)
+        yield torch.from_numpy(xb), torch.from_numpy(yb), torch.from_numpy(fb), torch.from_numpy(mb), torch.from_numpy(db)
 
 
 def train(idx, songs, xs, d, args, seed, groups=()):
     torch.manual_seed(seed)
     rng = np.random.RandomState(seed)
-    net = Net(d, args.channels)
+    net = Net(d, args.channels, args.downbeat_weight > 0)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr, weight_decay=1e-4)
     pos = torch.tensor(args.pos_weight)
     for ep in range(args.epochs):
         net.train()
         tot = 0.0
-        for xb, yb, fb, mb in batches(idx, songs, xs, rng, args.batch, groups, args.group_dropout):
-            logit, fn = net(xb, mb)
+        for xb, yb, fb, mb, db in batches(idx, songs, xs, rng, args.batch, groups, args.group_dropout,
+                                          args.second_annotator):
+            logit, fn, down = net(xb, mb)
             m = mb[:, 0]
             bl = F.binary_cross_entropy_with_logits(logit, yb, pos_weight=pos, reduction="none")
             loss = (bl * m).sum() / m.sum() + args.function_weight * F.cross_entropy(fn, fb, ignore_index=-100)
+            if args.downbeat_weight > 0:
+                known = (db >= 0).float()
+                dl = F.binary_cross_entropy_with_logits(down, db.clamp(min=0), reduction="none")
+                loss = loss + args.downbeat_weight * (dl * known).sum() / known.sum().clamp(min=1)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -132,6 +200,18 @@ def predict(net, x):
         return net(xb, mb)[0][0].numpy()
 
 
+def downbeat_hits(nets, x, db):
+    """(true bar lines on the phase, true bar lines) for one song: the phase (beat mod 4) whose beats have the
+    highest summed downbeat logit, as one bar phase for the whole song."""
+    with torch.no_grad():
+        xb = torch.from_numpy(np.ascontiguousarray(x.T[None]))
+        mb = torch.ones((1, 1, x.shape[0]))
+        logit = np.mean([net(xb, mb)[2][0].numpy() for net in nets], axis=0)
+    phase = int(np.argmax([logit[k::4].sum() for k in range(4)]))
+    true = np.flatnonzero(db == 1)
+    return np.array([int(np.sum(true % 4 == phase)), len(true)])
+
+
 def fmt(a):
     return " ".join("%.6g" % v for v in np.asarray(a, dtype=np.float64).ravel())
 
@@ -140,7 +220,9 @@ def write(nets, meta, mean, std, args, out, summary):
     c = args.channels
     lines = ["# vibecraft sequence model: a temporal convolutional network over the beats (SequenceModel.java)",
              "# trained by: scripts/train-sequence-model.sh (train_sequence_model.py --epochs %d --channels %d --seed %d"
-             " --ensemble %d --group-dropout %g)" % (args.epochs, c, args.seed, args.ensemble, args.group_dropout),
+             " --ensemble %d --group-dropout %g --second-annotator %g --downbeat-weight %g)"
+             % (args.epochs, c, args.seed, args.ensemble, args.group_dropout, args.second_annotator,
+                args.downbeat_weight),
              "# " + summary,
              meta["data"],
              "features " + " ".join(meta["features"]),
@@ -167,6 +249,12 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ensemble", type=int, default=3, help="networks from different seeds, logits averaged")
     ap.add_argument("--no-cv", action="store_true", help="skip the per-fold networks (no net-oof.f32)")
+    ap.add_argument("--corpus", help="the corpus folder of the export's songs (refs_ann2/, beats/): needed by "
+                    "--second-annotator and --downbeat-weight")
+    ap.add_argument("--second-annotator", type=float, default=0.0,
+                    help="start target = (1-W)*annotator 1 + W*annotator 2 (refs_ann2)")
+    ap.add_argument("--downbeat-weight", type=float, default=0.0,
+                    help="weight of a third, training-only head: is this beat a bar line (refs bars + beats/)")
     ap.add_argument("--group-dropout", type=float, default=0.0,
                     help="in training, hide each input group (sound, harmony, repetition, novelty) of a song "
                          "with this probability")
@@ -174,6 +262,17 @@ def main():
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     meta, songs, x = load(args.export)
+    if args.second_annotator > 0 or args.downbeat_weight > 0:
+        if not args.corpus:
+            ap.error("--second-annotator and --downbeat-weight need --corpus")
+        known = labelled = 0
+        for s in songs:
+            s["y2"], s["db"] = corpus_targets(args.corpus, s)
+            known += int((s["db"] >= 0).sum())
+            labelled += int((s["db"] == 1).sum())
+        print(f"targets: {sum(int(s['y2'].sum()) for s in songs)} second-annotator starts "
+              f"({sum(int(np.sum(s['y'])) for s in songs)} first), {known} beats with a bar-line target, "
+              f"{labelled} of them bar lines", file=sys.stderr, flush=True)
     mean = x.astype(np.float64).mean(0)
     std = np.maximum(x.astype(np.float64).std(0), 1e-3)
     mean = mean.astype(np.float32)
@@ -188,6 +287,7 @@ def main():
     t0 = time.time()
     if not args.no_cv:
         oof = np.zeros(x.shape[0], np.float32)
+        down_hits = np.zeros(2, np.int64)
         for fold in range(meta["folds"]):
             tr = [i for i in everyone if songs[i]["fold"] != fold]
             print(f"fold {fold + 1}/{meta['folds']}: {len(tr)} songs", file=sys.stderr, flush=True)
@@ -197,10 +297,15 @@ def main():
                 if songs[i]["fold"] == fold:
                     oof[songs[i]["offset"]:songs[i]["offset"] + songs[i]["n"]] = \
                         np.mean([predict(net, xs[i]) for net in nets], axis=0)
+                    if args.downbeat_weight > 0:
+                        down_hits += downbeat_hits(nets, xs[i], songs[i]["db"])
         oof.astype("<f4").tofile(os.path.join(args.export, "net-oof.f32"))
+        if args.downbeat_weight > 0:
+            print(f"held out: the downbeat head's bar phase (per song) puts a bar line on {down_hits[0]} of "
+                  f"{down_hits[1]} true bar lines ({down_hits[0] / max(1, down_hits[1]):.3f})", flush=True)
     print(f"all {len(songs)} songs", file=sys.stderr, flush=True)
     nets = [train(everyone, songs, xs, d, args, args.seed + e, groups) for e in range(args.ensemble)]
-    weights = sum(p.numel() for n, p in nets[0].named_parameters() if not n.startswith("fn."))
+    weights = sum(p.numel() for n, p in nets[0].named_parameters() if not n.startswith(("fn.", "downbeat.")))
     summary = "%d songs, %d beats, %d networks of %d weights used at run time" % (
         len(songs), x.shape[0], len(nets), weights)
     write(nets, meta, mean, std, args, args.out, summary)
