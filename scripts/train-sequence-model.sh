@@ -9,15 +9,16 @@
 #   3. java -jar target/vibecraft-pipeline.jar tune-sequence-model: the blend with the trees and the
 #      decoding, chosen on the out-of-fold predictions.
 # Default model file: WORK/sequence-model.txt (measure it with bench --sequence-model FILE; the jar ships
-# src/main/resources/.../detector/sequence-model.txt, see README "Fifth round" for how it was made).
+# src/main/resources/.../detector/sequence-model.txt, see README "Sixth round" for how it was made).
 # With --no-cv (no per-fold networks) step 3 is skipped and the shipped file's decoding lines are kept.
 # Songs of pop909-dev are refused (see train-boundaries). Deterministic: the same audio gives the
 # same file with the same Debian python3-torch. Needs python3-torch (apt-get install python3-torch).
 #
-# The shipped file (README "Fifth round"):
+# The shipped file (README "Sixth round"; this reproduces it byte for byte):
 #   for s in 1 2; do scripts/render-training.sh ../shared/corpus/pop909-train /tmp/pop909-train-loose-$s --seed $s --section-cues loose; done
 #   scripts/train-sequence-model.sh ../shared/corpus/pop909-train /tmp/pop909-train-loose-1 /tmp/pop909-train-loose-2 \
-#       --out /tmp/seq.txt -- --epochs 12 --group-dropout 0.4 --no-cv
+#       --out /tmp/seq.txt -- --epochs 12 --group-dropout 0.4 --no-cv --ensemble 6 \
+#       --corpus ../shared/corpus/pop909-train --downbeat-weight 0.3
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
