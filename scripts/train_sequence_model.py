@@ -76,17 +76,14 @@ def load(d):
     return meta, songs, x
 
 
-def nearest_unit(unit_sec, t):
-    """The unit (≥ 1) nearest to t, as BoundaryTraining.prepare maps a reference start, or -1 past its tolerance."""
-    u = np.asarray(unit_sec[1:-1] if len(unit_sec) > 2 else unit_sec[1:])
-    if len(u) == 0:
-        return -1
-    i = int(np.argmin(np.abs(u - t)))
-    return i + 1 if abs(u[i] - t) <= LABEL_TOL_SEC else -1
-
-
 LABEL_TOL_SEC = 0.5
 DOWNBEAT_TOL_SEC = 0.07
+
+
+def nearest_unit(starts, t, tol, first=0):
+    """The unit (from `first` on) whose start is nearest to t, or -1 when it is more than tol away."""
+    i = first + int(np.argmin(np.abs(starts[first:] - t)))
+    return i if abs(starts[i] - t) <= tol else -1
 
 
 def corpus_targets(corpus, s):
@@ -94,35 +91,30 @@ def corpus_targets(corpus, s):
     0 on another beat of the score, -1 where unknown: outside sections with a bar count, or no beat near)."""
     sid = re.findall(r"\d+", s["id"])[-1]
     n = s["n"]
-    unit_sec = s["unitSec"]
-    dur = s["durationSec"]
+    starts = np.array(s["unitSec"][:n])
     y2 = np.zeros(n, np.float32)
     path2 = os.path.join(corpus, "refs_ann2", sid + ".json")
     if os.path.exists(path2):
         for sec in json.load(open(path2)):
             b = float(sec["start"])
-            if 0.5 < b < dur - 0.5:
-                u = nearest_unit(unit_sec, b)
-                if u > 0:
-                    y2[u] = 1
+            # as BoundaryTraining.prepare maps a reference start: never the first unit, within 0.5 s
+            u = nearest_unit(starts, b, LABEL_TOL_SEC, first=1) if 0.5 < b < s["durationSec"] - 0.5 and n > 1 else -1
+            if u > 0:
+                y2[u] = 1
     db = np.full(n, -1.0, np.float32)
     beats = np.array([float(l) for l in open(os.path.join(corpus, "beats", sid + ".txt")) if l.strip()])
-    starts = np.array(unit_sec[:n])
     for sec in json.load(open(os.path.join(corpus, "refs", sid + ".json"))):
         bars = sec.get("bars")
         if not bars:
             continue
-        first = int(np.argmin(np.abs(beats - float(sec["start"]))))
-        inside = beats[(beats >= float(sec["start"]) - DOWNBEAT_TOL_SEC) & (beats < float(sec["end"]) - DOWNBEAT_TOL_SEC)]
-        down = beats[first:first + 4 * int(bars):4]
-        for t in inside:
-            u = int(np.argmin(np.abs(starts - t)))
-            if abs(starts[u] - t) <= DOWNBEAT_TOL_SEC:
-                db[u] = max(db[u], 0.0)
-        for t in down:
-            u = int(np.argmin(np.abs(starts - t)))
-            if abs(starts[u] - t) <= DOWNBEAT_TOL_SEC:
-                db[u] = 1.0
+        start, end = float(sec["start"]), float(sec["end"])
+        first = int(np.argmin(np.abs(beats - start)))
+        inside = beats[(beats >= start - DOWNBEAT_TOL_SEC) & (beats < end - DOWNBEAT_TOL_SEC)]
+        # every beat of the section first, then its bar lines over them
+        for t, label in [(t, 0.0) for t in inside] + [(t, 1.0) for t in beats[first:first + 4 * int(bars):4]]:
+            u = nearest_unit(starts, t, DOWNBEAT_TOL_SEC)
+            if u >= 0:
+                db[u] = max(db[u], label)
     return y2, db
 
 
@@ -193,20 +185,20 @@ def train(idx, songs, xs, d, args, seed, groups=()):
     return net
 
 
-def predict(net, x):
+def predict(nets, x):
+    """The networks' mean start logits and, where they have the head, mean downbeat logits (else None) of one song."""
     with torch.no_grad():
         xb = torch.from_numpy(np.ascontiguousarray(x.T[None]))
         mb = torch.ones((1, 1, x.shape[0]))
-        return net(xb, mb)[0][0].numpy()
+        out = [net(xb, mb) for net in nets]
+    start = np.mean([o[0][0].numpy() for o in out], axis=0)
+    down = None if out[0][2] is None else np.mean([o[2][0].numpy() for o in out], axis=0)
+    return start, down
 
 
-def downbeat_hits(nets, x, db):
+def downbeat_hits(logit, db):
     """(true bar lines on the phase, true bar lines) for one song: the phase (beat mod 4) whose beats have the
     highest summed downbeat logit, as one bar phase for the whole song."""
-    with torch.no_grad():
-        xb = torch.from_numpy(np.ascontiguousarray(x.T[None]))
-        mb = torch.ones((1, 1, x.shape[0]))
-        logit = np.mean([net(xb, mb)[2][0].numpy() for net in nets], axis=0)
     phase = int(np.argmax([logit[k::4].sum() for k in range(4)]))
     true = np.flatnonzero(db == 1)
     return np.array([int(np.sum(true % 4 == phase)), len(true)])
@@ -295,10 +287,10 @@ def main():
                     for e in range(args.ensemble)]
             for i in everyone:
                 if songs[i]["fold"] == fold:
-                    oof[songs[i]["offset"]:songs[i]["offset"] + songs[i]["n"]] = \
-                        np.mean([predict(net, xs[i]) for net in nets], axis=0)
-                    if args.downbeat_weight > 0:
-                        down_hits += downbeat_hits(nets, xs[i], songs[i]["db"])
+                    start, down = predict(nets, xs[i])
+                    oof[songs[i]["offset"]:songs[i]["offset"] + songs[i]["n"]] = start
+                    if down is not None:
+                        down_hits += downbeat_hits(down, songs[i]["db"])
         oof.astype("<f4").tofile(os.path.join(args.export, "net-oof.f32"))
         if args.downbeat_weight > 0:
             print(f"held out: the downbeat head's bar phase (per song) puts a bar line on {down_hits[0]} of "

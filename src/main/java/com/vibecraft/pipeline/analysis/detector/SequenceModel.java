@@ -10,9 +10,10 @@ import java.util.Locale;
  * per-beat projection, then residual blocks of dilated convolutions (kernel 3, dilations 1, 2, 4, …)
  * that see 63 beats either side, and a per-beat section-start logit. It is trained offline
  * with PyTorch ({@code scripts/train_sequence_model.py}, multi-task: section start, section function
- * and bar lines; only the start head is shipped) on pop909-train's varied renders; inference is plain Java. Its logit is blended with the
- * {@link BoundaryModel}'s and the section starts are chosen by the same global dynamic programme
- * over beats with a soft gap prior ({@link BoundaryModel#pick}), with this file's threshold and prior.
+ * and bar lines; only the start head is shipped) on pop909-train's varied renders; inference is
+ * plain Java. Its logit is blended with the {@link BoundaryModel}'s and the section starts are chosen
+ * by the same global dynamic programme over beats with a soft gap prior ({@link BoundaryModel#pick}),
+ * with this file's threshold and prior.
  * The shipped one ({@link #RESOURCE}) decodes with {@code count trees keep P}: the trees choose how
  * many starts and keep theirs of probability at least P, the network places the others
  * ({@link #sectionStarts}; left to itself it adds starts inside real recordings' parts, README
